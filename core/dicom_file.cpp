@@ -1,0 +1,240 @@
+#include "core/dicom_file.h"
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
+#include <dcmtk/dcmdata/dcostrmb.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmdata/dcobject.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include <cstring>
+#include <map>
+
+namespace rwd {
+namespace {
+
+// DCMTK's own log lines can quote element contents: silence them once.
+const bool kDcmtkLogSilenced = [] {
+  OFLog::configure(OFLogger::OFF_LOG_LEVEL);
+  // Public attributes stored as UN get their dictionary VR back, so the
+  // profile can act on them like on any other (PS3.5 6.2.2).
+  dcmEnableUnknownVRConversion.set(OFTrue);
+  return true;
+}();
+
+DcmElement* E(void* p) { return static_cast<DcmElement*>(p); }
+DcmItem* I(void* p) { return static_cast<DcmItem*>(p); }
+
+// A Part 10 file has "DICM" at 128; files without preamble must start with a
+// plausible first group (meta 0002 or identifying 0008), either byte order.
+bool LooksLikeDicom(std::span<const uint8_t> b) {
+  if (b.size() >= 132 && std::memcmp(b.data() + 128, "DICM", 4) == 0) return true;
+  if (b.size() < 8) return false;
+  const uint16_t le = static_cast<uint16_t>(b[0] | (b[1] << 8));
+  const uint16_t be = static_cast<uint16_t>((b[0] << 8) | b[1]);
+  return le == 0x0002 || le == 0x0008 || be == 0x0008;
+}
+
+Status FromCondition(ErrorCode code, const char* what, const OFCondition& c) {
+  return Status::Error(code, std::string(what) + ": " + c.text());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- ElementRef
+
+Tag ElementRef::tag() const {
+  const DcmTag& t = E(elem_)->getTag();
+  return Tag{t.getGTag(), t.getETag()};
+}
+std::string ElementRef::vr() const {
+  return E(elem_)->getTag().getVR().getValidVRName();
+}
+bool ElementRef::is_sequence() const { return E(elem_)->ident() == EVR_SQ; }
+uint32_t ElementRef::length() const { return E(elem_)->getLengthField(); }
+
+Result<std::string> ElementRef::GetString() const {
+  if (is_sequence()) return Status::Error(ErrorCode::kInvalidArgument, "sequence has no string value");
+  OFString v;
+  OFCondition c = E(elem_)->getOFStringArray(v);
+  if (c.bad()) return FromCondition(ErrorCode::kInvalidArgument, "cannot read value", c);
+  return std::string(v.c_str(), v.length());
+}
+
+Status ElementRef::SetString(std::string_view value) {
+  OFCondition c = E(elem_)->putString(std::string(value).c_str(),
+                                      static_cast<Uint32>(value.size()));
+  if (c.bad()) return FromCondition(ErrorCode::kInvalidArgument, "cannot set value", c);
+  return Status::Ok();
+}
+
+Status ElementRef::SetEmpty() {
+  if (is_sequence()) {
+    static_cast<DcmSequenceOfItems*>(elem_)->clear();
+    return Status::Ok();
+  }
+  OFCondition c = E(elem_)->clear();
+  if (c.bad()) return FromCondition(ErrorCode::kInvalidArgument, "cannot empty value", c);
+  return Status::Ok();
+}
+
+size_t ElementRef::NumItems() const {
+  if (!is_sequence()) return 0;
+  return static_cast<DcmSequenceOfItems*>(elem_)->card();
+}
+
+DicomItem ElementRef::Item(size_t index) const {
+  return DicomItem(static_cast<DcmSequenceOfItems*>(elem_)->getItem(static_cast<unsigned long>(index)));
+}
+
+// ------------------------------------------------------------------ DicomItem
+
+bool DicomItem::Has(Tag tag) const {
+  return I(item_)->tagExists(DcmTagKey(tag.group, tag.element));
+}
+
+std::optional<std::string> DicomItem::GetString(Tag tag) const {
+  DcmElement* e = nullptr;
+  if (I(item_)->findAndGetElement(DcmTagKey(tag.group, tag.element), e).bad() || !e)
+    return std::nullopt;
+  if (e->ident() == EVR_SQ) return std::nullopt;
+  OFString v;
+  if (e->getOFStringArray(v).bad()) return std::nullopt;
+  return std::string(v.c_str(), v.length());
+}
+
+Status DicomItem::SetString(Tag tag, std::string_view value) {
+  OFCondition c = I(item_)->putAndInsertString(DcmTag(tag.group, tag.element),
+                                               std::string(value).c_str(), OFTrue);
+  if (c.bad()) return FromCondition(ErrorCode::kInvalidArgument, ("cannot set " + tag.ToString()).c_str(), c);
+  return Status::Ok();
+}
+
+Status DicomItem::Remove(Tag tag) {
+  DcmElement* e = I(item_)->remove(DcmTagKey(tag.group, tag.element));
+  delete e;
+  return Status::Ok();
+}
+
+Result<DicomItem> DicomItem::AppendSequenceItem(Tag sequence) {
+  DcmItem* out = nullptr;
+  OFCondition c = I(item_)->findOrCreateSequenceItem(DcmTagKey(sequence.group, sequence.element), out, -2);
+  if (c.bad() || !out) return FromCondition(ErrorCode::kInvalidArgument, "cannot add sequence item", c);
+  return DicomItem(out);
+}
+
+void DicomItem::Walk(const std::function<Visit(ElementRef&)>& fn) {
+  DcmItem* item = I(item_);
+  // Private creators of this item, by (group, block).
+  std::map<uint32_t, std::string> creators;
+  for (DcmObject* o = item->nextInContainer(nullptr); o; o = item->nextInContainer(o)) {
+    const DcmTag& t = o->getTag();
+    if ((t.getGTag() & 1) && t.getETag() >= 0x10 && t.getETag() <= 0xFF && o->ident() != EVR_SQ) {
+      OFString v;
+      static_cast<DcmElement*>(o)->getOFStringArray(v);
+      std::string s(v.c_str(), v.length());
+      while (!s.empty() && s.back() == ' ') s.pop_back();
+      creators[(static_cast<uint32_t>(t.getGTag()) << 16) | t.getETag()] = s;
+    }
+  }
+  std::vector<DcmObject*> doomed;
+  for (DcmObject* o = item->nextInContainer(nullptr); o; o = item->nextInContainer(o)) {
+    const DcmTag& t = o->getTag();
+    std::string creator;
+    if ((t.getGTag() & 1) && t.getETag() > 0xFF) {
+      auto it = creators.find((static_cast<uint32_t>(t.getGTag()) << 16) | (t.getETag() >> 8));
+      if (it != creators.end()) creator = it->second;
+    }
+    ElementRef ref(o, std::move(creator));
+    if (fn(ref) == Visit::kRemove) doomed.push_back(o);
+  }
+  for (DcmObject* o : doomed) delete item->remove(o);
+}
+
+// ------------------------------------------------------------------ DicomFile
+
+struct DicomFile::Impl {
+  DcmFileFormat ff;
+  bool had_meta = false;
+};
+
+DicomFile::DicomFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DicomFile::DicomFile(DicomFile&&) noexcept = default;
+DicomFile& DicomFile::operator=(DicomFile&&) noexcept = default;
+DicomFile::~DicomFile() = default;
+
+Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes) {
+  (void)kDcmtkLogSilenced;
+  if (bytes.empty()) return Status::Error(ErrorCode::kEmptyFile, "file is empty");
+  if (!LooksLikeDicom(bytes))
+    return Status::Error(ErrorCode::kNotDicom, "no DICM marker and no DICOM group at the start");
+
+  auto impl = std::make_unique<Impl>();
+  DcmInputBufferStream in;
+  in.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
+  in.setEos();
+  impl->ff.transferInit();
+  OFCondition c = impl->ff.read(in, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+  impl->ff.transferEnd();
+  if (c.bad()) return FromCondition(ErrorCode::kTruncated, "cannot parse", c);
+  if (in.avail() != 0)
+    return Status::Error(ErrorCode::kTruncated, "parser stopped before the end of the file");
+
+  DcmMetaInfo* meta = impl->ff.getMetaInfo();
+  OFString ts;
+  impl->had_meta = meta && meta->card() > 0;
+  if (impl->had_meta && meta->findAndGetOFString(DCM_TransferSyntaxUID, ts).good()) {
+    if (DcmXfer(ts.c_str()).getXfer() == EXS_Unknown)
+      return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax is not one DCMTK can read");
+  }
+  if (impl->ff.getDataset()->getOriginalXfer() == EXS_Unknown)
+    return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax could not be determined");
+  return DicomFile(std::move(impl));
+}
+
+DicomItem DicomFile::dataset() { return DicomItem(impl_->ff.getDataset()); }
+DicomItem DicomFile::meta() { return DicomItem(impl_->ff.getMetaInfo()); }
+bool DicomFile::has_meta_header() const { return impl_->had_meta; }
+
+std::string DicomFile::transfer_syntax_uid() const {
+  DcmXfer x(impl_->ff.getDataset()->getOriginalXfer());
+  return x.getXferID();
+}
+
+Result<std::vector<uint8_t>> DicomFile::Serialize() {
+  DcmDataset* ds = impl_->ff.getDataset();
+  const E_TransferSyntax xfer = ds->getOriginalXfer();
+  // Meta information (SOP UIDs, transfer syntax) follows the dataset.
+  OFCondition c = impl_->ff.validateMetaInfo(xfer, EWM_updateMeta);
+  if (c.bad()) return FromCondition(ErrorCode::kInternal, "cannot build meta header", c);
+
+  std::vector<uint8_t> out;
+  const size_t estimate = impl_->ff.calcElementLength(xfer, EET_ExplicitLength) + 4096;
+  std::vector<uint8_t> buf(std::min<size_t>(estimate, 64u << 20));
+  DcmOutputBufferStream stream(buf.data(), buf.size());
+  impl_->ff.transferInit();
+  do {
+    c = impl_->ff.write(stream, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL,
+                        EPD_noChange, 0, 0, 0, EWM_dontUpdateMeta);
+    void* p = nullptr;
+    offile_off_t n = 0;
+    stream.flushBuffer(p, n);
+    if (out.empty() && c.good() && static_cast<size_t>(n) <= buf.size() && p == buf.data()) {
+      buf.resize(static_cast<size_t>(n));  // written in one go: keep the buffer
+      out.swap(buf);
+      break;
+    }
+    const uint8_t* bp = static_cast<const uint8_t*>(p);
+    out.insert(out.end(), bp, bp + n);
+  } while (c == EC_StreamNotifyClient);
+  impl_->ff.transferEnd();
+  if (c.bad()) return FromCondition(ErrorCode::kInternal, "cannot write", c);
+  return out;
+}
+
+}  // namespace rwd

@@ -1,0 +1,62 @@
+#include "gateway/folder_source.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace rwd::gateway {
+namespace fs = std::filesystem;
+
+FolderSource::FolderSource(std::string root, std::vector<std::string> exclude)
+    : root_(std::move(root)), exclude_(std::move(exclude)) {}
+
+void FolderSource::Walk(const std::function<void(SourceItem)>& emit) const {
+  std::vector<fs::path> excluded;
+  for (const auto& e : exclude_) {
+    std::error_code ec;
+    const fs::path c = fs::weakly_canonical(e, ec);
+    if (!ec) excluded.push_back(c);
+  }
+  const fs::path root(root_);
+  auto rel = [&](const fs::path& p) {
+    std::error_code ec;
+    return fs::relative(p, root, ec).string();
+  };
+  // An explicit stack rather than recursive_directory_iterator: a folder that
+  // cannot be listed is reported and the walk goes on with the others.
+  std::vector<fs::path> stack{root};
+  while (!stack.empty()) {
+    const fs::path dir = stack.back();
+    stack.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) {
+      emit({dir.string(), rel(dir), "cannot list folder: " + ec.message()});
+      continue;
+    }
+    std::vector<fs::path> subdirs;
+    for (; it != end; it.increment(ec)) {
+      if (ec) {
+        emit({dir.string(), rel(dir), "folder listing failed part-way: " + ec.message()});
+        break;
+      }
+      const fs::directory_entry& entry = *it;
+      std::error_code sec;
+      // Links to folders are not followed (no loops); links to files are read.
+      if (entry.is_directory(sec) && !entry.is_symlink(sec)) {
+        const fs::path c = fs::weakly_canonical(entry.path(), sec);
+        if (std::find(excluded.begin(), excluded.end(), c) == excluded.end()) subdirs.push_back(entry.path());
+        continue;
+      }
+      SourceItem item{entry.path().string(), rel(entry.path()), ""};
+      if (!entry.is_regular_file(sec))
+        item.error = entry.is_directory(sec) ? "symbolic link to a folder: not followed"
+                                             : "not a regular file (device, socket or broken link)";
+      emit(std::move(item));
+    }
+    // Deterministic order helps people compare runs.
+    std::sort(subdirs.rbegin(), subdirs.rend());
+    for (auto& s : subdirs) stack.push_back(std::move(s));
+  }
+}
+
+}  // namespace rwd::gateway

@@ -1,0 +1,29 @@
+#pragma once
+// Walks an export folder recursively and yields every file found, with or
+// without extension; folders it cannot list are reported, not skipped.
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rwd::gateway {
+
+struct SourceItem {
+  std::string path;      // full path
+  std::string rel_path;  // relative to the root
+  std::string error;     // non-empty: an entry that could not be read (e.g. a folder)
+};
+
+class FolderSource {
+ public:
+  // Paths under `exclude` (e.g. an output folder inside the input) are not walked.
+  FolderSource(std::string root, std::vector<std::string> exclude);
+  // Calls `emit` for each file, in the order found. Symbolic links to folders
+  // are not followed (no loops); links to files are read.
+  void Walk(const std::function<void(SourceItem)>& emit) const;
+
+ private:
+  std::string root_;
+  std::vector<std::string> exclude_;
+};
+
+}  // namespace rwd::gateway

@@ -1,0 +1,42 @@
+// rwdgate: de-identification and data-quality curation gateway for
+// real-world radiology data. Commands: run, profile check, version.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "gateway/profile_command.h"
+#include "gateway/run_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rwdgate: de-identify PACS exports into research cohorts, with provenance"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("rwdgate ") + RWD_VERSION);
+
+  rwd::gateway::RunArgs run;
+  for (int i = 0; i < argc; ++i) run.argv.push_back(argv[i]);
+  CLI::App* run_cmd = app.add_subcommand("run", "De-identify a folder export into a cohort folder");
+  run_cmd->add_option("--profile", run.profile, "Profile YAML (e.g. profiles/basic.yaml)")->required();
+  run_cmd->add_option("--input", run.input, "Folder tree exported from the PACS")->required();
+  run_cmd->add_option("--output", run.output, "Cohort folder for released objects")->required();
+  run_cmd->add_option("--workdir", run.workdir, "Database, quarantine and default key (default ./rwdgate-work)");
+  run_cmd->add_option("--key", run.key, "Project secret key file (created 0600 when missing)");
+  run_cmd->add_option("--workers", run.workers, "Parallel workers (default: number of cores)")->check(CLI::Range(0, 256));
+  run_cmd->add_flag("--json", run.json, "Print the summary as one JSON object on stdout");
+  run_cmd->add_flag("--quiet", run.quiet, "No progress line and no text summary");
+
+  rwd::gateway::ProfileArgs prof;
+  CLI::App* profile_cmd = app.add_subcommand("profile", "Check, explain and compare profiles");
+  profile_cmd->require_subcommand(1);
+  CLI::App* check_cmd = profile_cmd->add_subcommand("check", "Validate a profile; exit 0 when valid, 2 when not");
+  check_cmd->add_option("file", prof.file, "Profile YAML")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (run_cmd->parsed()) return rwd::gateway::RunCommand(run);
+  if (check_cmd->parsed()) return rwd::gateway::ProfileCheckCommand(prof);
+  return 2;
+}

@@ -1,0 +1,97 @@
+#include "gateway/run_command.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "anonymizer/secret_key.h"
+#include "core/log.h"
+#include "db/provenance_store.h"
+#include "gateway/pipeline.h"
+#include "rules/profile_loader.h"
+
+namespace rwd::gateway {
+namespace fs = std::filesystem;
+
+namespace {
+constexpr int kExitOk = 0, kExitFatal = 1, kExitUsage = 2;
+
+int Fail(int code, const std::string& message) {
+  std::cerr << "rwdgate: " << message << "\n";
+  return code;
+}
+
+bool Inside(const fs::path& child, const fs::path& parent) {
+  std::error_code ec;
+  const fs::path c = fs::weakly_canonical(child, ec), p = fs::weakly_canonical(parent, ec);
+  auto ci = c.begin(), pi = p.begin();
+  for (; pi != p.end(); ++pi, ++ci)
+    if (ci == c.end() || *ci != *pi) return false;
+  return true;
+}
+}  // namespace
+
+int RunCommand(const RunArgs& a) {
+  auto profile = rules::LoadProfile(a.profile);
+  if (!profile.ok()) return Fail(kExitUsage, profile.status().message());
+  std::error_code ec;
+  if (!fs::is_directory(a.input, ec)) return Fail(kExitUsage, "--input " + a.input + " is not a folder");
+  if (Inside(a.output, a.input) || Inside(a.input, a.output))
+    return Fail(kExitUsage, "--output and --input must not contain each other");
+  if (Inside(a.workdir, a.input)) return Fail(kExitUsage, "--workdir must not be inside --input");
+
+  fs::create_directories(a.workdir, ec);
+  if (ec) return Fail(kExitFatal, "cannot create work dir " + a.workdir + ": " + ec.message());
+  std::string key_path = !a.key.empty() ? a.key : !profile->key_file.empty() ? profile->key_file
+                                                                              : (fs::path(a.workdir) / "project.key").string();
+  auto key = anon::LoadOrCreateKey(key_path);
+  if (!key.ok()) return Fail(kExitUsage, key.status().message());
+
+  const std::string db_path = (fs::path(a.workdir) / "rwdgate.db").string();
+  auto store = db::ProvenanceStore::Open(db_path);
+  if (!store.ok()) return Fail(kExitFatal, store.status().message());
+  (*store)->MarkStaleRunsInterrupted();
+
+  db::RunInfo info;
+  info.profile_name = profile->name;
+  info.profile_sha256 = profile->sha256;
+  info.tool_version = RWD_VERSION;
+  info.arguments_json = nlohmann::json(a.argv).dump();
+  info.input_dir = fs::absolute(a.input).string();
+  info.output_dir = fs::absolute(a.output).string();
+  auto run_id = (*store)->BeginRun(info);
+  if (!run_id.ok()) return Fail(kExitFatal, run_id.status().message());
+
+  PipelineOptions opt;
+  opt.input_dir = a.input;
+  opt.output_dir = a.output;
+  opt.quarantine_dir = (fs::path(a.workdir) / "quarantine").string();
+  opt.workers = a.workers > 0 ? a.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  opt.progress = !a.json && !a.quiet;
+  opt.exclude = {a.output, a.workdir};
+  anon::KeyedIds ids(key->bytes);
+  Pipeline pipeline(*profile, ids, **store, opt);
+  auto summary = pipeline.Run(*run_id);
+  if (!summary.ok()) {
+    (*store)->EndRun(*run_id, "failed", "{}");
+    return Fail(kExitFatal, "run failed: " + summary.status().ToString());
+  }
+  summary->database = db_path;
+  summary->key_file = key_path;
+  summary->key_created = key->created;
+  Status s = (*store)->EndRun(*run_id, "completed", summary->ToJson());
+  if (!s.ok()) return Fail(kExitFatal, s.message());
+
+  if (a.json) {
+    std::cout << summary->ToJson() << std::endl;
+    if (!a.quiet) std::cerr << summary->ToText();
+  } else if (!a.quiet) {
+    std::cout << summary->ToText();
+  }
+  return kExitOk;
+}
+
+}  // namespace rwd::gateway

@@ -1,0 +1,60 @@
+#include "gateway/run_summary.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+namespace rwd::gateway {
+namespace {
+double PerSecond(double v, double s) { return s > 0 ? v / s : 0; }
+}  // namespace
+
+std::string RunSummary::ToText() const {
+  std::ostringstream o;
+  char line[256];
+  o << "rwdgate run " << run_id << " (profile " << profile_name << ") finished\n";
+  std::snprintf(line, sizeof line, "  released     %8lld\n  quarantined  %8lld\n  rejected     %8lld\n",
+                static_cast<long long>(released), static_cast<long long>(quarantined),
+                static_cast<long long>(rejected));
+  o << line;
+  std::snprintf(line, sizeof line, "  %lld files, %.1f MB in, %.1f MB out, %.2f s, %.0f files/s, %.1f MB/s (%d workers)\n",
+                static_cast<long long>(files()), bytes_in / 1e6, bytes_out / 1e6, seconds,
+                PerSecond(static_cast<double>(files()), seconds), PerSecond(bytes_in / 1e6, seconds), workers);
+  o << line;
+  if (!reasons.empty()) {
+    o << "  why not released:\n";
+    for (const auto& [why, n] : reasons) o << "    " << n << "  " << why << "\n";
+  }
+  o << "  cohort:      " << output_dir << "\n";
+  o << "  database:    " << database << "\n";
+  o << "  quarantine:  " << quarantine_dir << "\n";
+  o << "  key:         " << key_file << (key_created ? "  (NEW key created: keep it safe and back it up; "
+                                                       "the same key gives the same pseudonyms next time)" : "")
+    << "\n";
+  return o.str();
+}
+
+std::string RunSummary::ToJson() const {
+  nlohmann::json j = {{"run_id", run_id},
+                      {"profile", profile_name},
+                      {"released", released},
+                      {"quarantined", quarantined},
+                      {"rejected", rejected},
+                      {"files", files()},
+                      {"bytes_in", bytes_in},
+                      {"bytes_out", bytes_out},
+                      {"seconds", seconds},
+                      {"files_per_second", PerSecond(static_cast<double>(files()), seconds)},
+                      {"mb_per_second", PerSecond(bytes_in / 1e6, seconds)},
+                      {"workers", workers},
+                      {"output", output_dir},
+                      {"database", database},
+                      {"quarantine", quarantine_dir},
+                      {"key_file", key_file},
+                      {"key_created", key_created},
+                      {"reasons", reasons}};
+  return j.dump();
+}
+
+}  // namespace rwd::gateway

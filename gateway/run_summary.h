@@ -1,0 +1,24 @@
+#pragma once
+// What a run did, for people (one screen) and for scripts (one JSON object).
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace rwd::gateway {
+
+struct RunSummary {
+  int64_t run_id = 0;
+  int64_t released = 0, quarantined = 0, rejected = 0;
+  uint64_t bytes_in = 0, bytes_out = 0;
+  double seconds = 0;
+  int workers = 0;
+  std::string profile_name, output_dir, database, quarantine_dir, key_file;
+  bool key_created = false;
+  std::map<std::string, int64_t> reasons;  // "quarantined: <reason code>" -> count
+
+  int64_t files() const { return released + quarantined + rejected; }
+  std::string ToText() const;
+  std::string ToJson() const;
+};
+
+}  // namespace rwd::gateway

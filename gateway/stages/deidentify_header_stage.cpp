@@ -1,0 +1,19 @@
+#include "gateway/stages/deidentify_header_stage.h"
+
+#include <nlohmann/json.hpp>
+
+namespace rwd::gateway {
+
+StageResult DeidentifyHeaderStage::Run(ObjectContext& o) {
+  auto r = deid_.Apply(*o.dicom);
+  if (!r.ok()) return StageResult::Quarantine(r.status().code(), r.status().message());
+  o.header = std::move(r).value();
+  const anon::HeaderResult& h = o.header;
+  nlohmann::json detail = {{"removed", h.removed},   {"emptied", h.emptied}, {"replaced", h.replaced},
+                           {"remapped_uids", h.remapped}, {"cleaned", h.cleaned}, {"shifted", h.shifted},
+                           {"private_removed", h.private_removed}};
+  o.findings.push_back({name(), "header_actions", detail.dump()});
+  return StageResult::Continue();
+}
+
+}  // namespace rwd::gateway

@@ -1,0 +1,55 @@
+#include "gateway/stages/identify_stage.h"
+
+#include "anonymizer/burned_in_risk.h"
+
+namespace rwd::gateway {
+namespace {
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+  return s;
+}
+constexpr const char* kMediaStorageDirectory = "1.2.840.10008.1.3.10";
+}  // namespace
+
+StageResult IdentifyStage::Run(ObjectContext& o) {
+  auto parsed = DicomFile::Parse(o.bytes);
+  if (!parsed.ok()) {
+    const Status& s = parsed.status();
+    if (s.code() == ErrorCode::kUnsupportedTransferSyntax) return StageResult::Quarantine(s.code(), s.message());
+    return StageResult::Reject(s.code(), s.message());
+  }
+  o.dicom.emplace(std::move(parsed).value());
+  DicomItem ds = o.dicom->dataset();
+  DicomItem meta = o.dicom->meta();
+
+  const std::string media_class = Trim(meta.GetString({0x0002, 0x0002}).value_or(""));
+  if (media_class == kMediaStorageDirectory || ds.Has({0x0004, 0x1220}))
+    return StageResult::Reject(ErrorCode::kFiltered,
+                               "DICOMDIR media index: not released (it lists names); the files it references are "
+                               "processed from the folder tree");
+
+  o.sop_class_uid = Trim(ds.GetString({0x0008, 0x0016}).value_or(media_class));
+  o.modality = Trim(ds.GetString({0x0008, 0x0060}).value_or(""));
+  for (const char* what : {"SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID"}) {
+    const Tag t = *TagFromKeyword(what);
+    if (Trim(ds.GetString(t).value_or("")).empty())
+      return StageResult::Quarantine(ErrorCode::kUnsafe, std::string("missing ") + what + " " + t.ToString() +
+                                                             ": cannot place the object in a cohort");
+  }
+
+  for (const rules::FilterEntry& entry : profile_.reject) {
+    bool all = !entry.all_of.empty();
+    for (const rules::FilterCondition& c : entry.all_of) {
+      const std::string v = Trim(ds.GetString(c.tag).value_or(""));
+      bool any = false;
+      for (const std::string& want : c.values) any = any || v == want;
+      all = all && any;
+    }
+    if (all) return StageResult::Reject(ErrorCode::kFiltered, "rejected by the profile filter " + entry.origin);
+  }
+  o.burned_in = anon::AssessBurnedInRisk(ds);
+  return StageResult::Continue();
+}
+
+}  // namespace rwd::gateway

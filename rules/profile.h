@@ -1,0 +1,92 @@
+#pragma once
+// A de-identification profile: PS3.15 base + options + ordered overrides.
+// Loaded from YAML by LoadProfile (profile_loader.h); plain data otherwise.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/dicom_tag.h"
+#include "rules/action.h"
+#include "rules/standard_tables.h"
+
+namespace rwd::rules {
+
+enum class Longitudinal { kOff, kFull, kModified };
+
+// PS3.15 E.3 options. Every field's default is off (the Basic Profile).
+struct ProfileOptions {
+  bool retain_safe_private = false;
+  bool retain_uids = false;
+  bool retain_device_identity = false;
+  bool retain_institution_identity = false;
+  bool retain_patient_characteristics = false;
+  Longitudinal retain_longitudinal_temporal = Longitudinal::kOff;
+  bool clean_descriptors = false;
+  bool clean_structured_content = false;
+  bool clean_graphics = false;
+  bool clean_pixel_data = false;                    // burned-in text
+  bool clean_recognizable_visual_features = false;  // defacing
+
+  // Whether a Table E.1-1 option column is in force.
+  bool Active(E11Option option) const;
+};
+
+// Which attributes one override addresses.
+struct Selector {
+  enum class Kind { kTag, kMask, kPrivate };
+  Kind kind = Kind::kTag;
+  Tag tag;                 // kTag: the tag; kMask: value bits
+  uint16_t group_mask = 0xFFFF, element_mask = 0xFFFF;  // kMask
+  std::string creator;     // kPrivate: private creator (trailing spaces trimmed)
+  uint8_t element_offset = 0;            // kPrivate: low byte of the element
+  std::optional<uint16_t> private_group; // kPrivate: group, when given
+
+  bool Matches(Tag t, std::string_view private_creator) const;
+  std::string ToString() const;  // as a DPO would write it
+};
+
+struct Override {
+  Selector selector;
+  Action action;
+  std::string origin;  // "rules[3] (line 21)"
+};
+
+// An object is rejected when all the conditions of any one entry hold.
+struct FilterCondition {
+  Tag tag;
+  std::string keyword;
+  std::vector<std::string> values;  // any of; compared after trimming spaces
+};
+struct FilterEntry {
+  std::vector<FilterCondition> all_of;
+  std::string origin;
+};
+
+enum class UnlistedPolicy {
+  kKeepKnown,  // standard attributes from the data dictionary kept, unknown removed
+  kRemove,     // only what the table or an override keeps survives
+};
+
+enum class BurnedInMode {
+  kQuarantineAtRisk,  // images at risk of burned-in text go to quarantine
+};
+
+struct Profile {
+  std::string name;
+  std::string base = std::string("ps3.15-") + kE11Edition;
+  ProfileOptions options;
+  std::string key_file;                      // "" = the --key / work-dir default
+  std::string patient_id_format = "RWD{hmac:10}";
+  int date_shift_min_days = -365, date_shift_max_days = -30;
+  std::vector<Override> rules;
+  std::vector<FilterEntry> reject;
+  UnlistedPolicy unlisted = UnlistedPolicy::kKeepKnown;
+  BurnedInMode burned_in = BurnedInMode::kQuarantineAtRisk;
+
+  std::string source_path;
+  std::string sha256;  // of the YAML text as read
+};
+
+}  // namespace rwd::rules
