@@ -153,7 +153,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
   sqlite3* handle = nullptr;
   // NOMUTEX: the connection is used by one thread at a time (see header).
   const int flags =
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = "cannot open database '" + path + "': " +
@@ -224,8 +224,10 @@ Result<Statement> SqliteDb::Prepare(std::string_view sql) {
         SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
     if (rc != SQLITE_OK) return LastError(SqlHint(sql));
     if (stmt == nullptr) return DbError("empty SQL statement");
-    if (tail != nullptr && std::string_view(tail).find_first_not_of(
-                               " \t\r\n;") != std::string_view::npos) {
+    // `sql` need not be NUL-terminated: measure the rest from the view.
+    const std::string_view rest =
+        tail ? sql.substr(static_cast<size_t>(tail - sql.data())) : "";
+    if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
       sqlite3_finalize(stmt);
       return DbError("Prepare takes one statement; use Exec for scripts: " +
                      SqlHint(sql));

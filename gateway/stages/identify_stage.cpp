@@ -31,8 +31,8 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
 
   o.sop_class_uid = Trim(ds.GetString({0x0008, 0x0016}).value_or(media_class));
   o.modality = Trim(ds.GetString({0x0008, 0x0060}).value_or(""));
-  for (const char* what : {"SOPInstanceUID", "StudyInstanceUID", "SeriesInstanceUID"}) {
-    const Tag t = *TagFromKeyword(what);
+  for (auto [what, t] : {std::pair{"SOPInstanceUID", Tag{0x0008, 0x0018}}, std::pair{"StudyInstanceUID", Tag{0x0020, 0x000D}},
+                         std::pair{"SeriesInstanceUID", Tag{0x0020, 0x000E}}}) {
     if (Trim(ds.GetString(t).value_or("")).empty())
       return StageResult::Quarantine(ErrorCode::kUnsafe, std::string("missing ") + what + " " + t.ToString() +
                                                              ": cannot place the object in a cohort");

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <fstream>
 #include <limits>
 #include <string>
 
@@ -42,6 +43,19 @@ TEST_CASE("SqliteDb::Open reports a folder that does not exist") {
   REQUIRE_FALSE(db.ok());
   CHECK(db.status().code() == ErrorCode::kDatabaseError);
   CHECK(db.status().message().find("missing/p.db") != std::string::npos);
+}
+
+TEST_CASE("SqliteDb::Open refuses a file that is not a database") {
+  TempDir dir;
+  const std::string path = dir.File("notes.txt");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << std::string(8192, 'x');
+  }
+  auto db = SqliteDb::Open(path);
+  REQUIRE_FALSE(db.ok());
+  CHECK(db.status().code() == ErrorCode::kDatabaseError);
+  CHECK(db.status().message().find("not a database") != std::string::npos);
 }
 
 TEST_CASE("Statement binds and reads int64, double, text and null") {
