@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "anonymizer/date_shift.h"
+#include "anonymizer/phi_terms.h"
 #include "anonymizer/text_cleaner.h"
 
 namespace rwd::anon {
@@ -129,14 +130,10 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
   result.hmac_sop_uid = ids_.DbHmac(Trim(ds.GetString(kSopUid).value_or("")));
 
   if (needs_cleaner_) {
-    for (Tag t : {kPatientName, Tag{0x0010, 0x1001}, Tag{0x0008, 0x0090}, Tag{0x0008, 0x1050},
-                  Tag{0x0008, 0x1070}, Tag{0x0032, 0x1032}, Tag{0x0010, 0x1060}})
-      if (auto v = ds.GetString(t)) ctx.cleaner.AddName(*v);
-    for (Tag t : {kPatientId, Tag{0x0010, 0x1000}, Tag{0x0008, 0x0050}, Tag{0x0020, 0x0010},
-                  Tag{0x0008, 0x0080}, Tag{0x0008, 0x0081}, Tag{0x0010, 0x1040}, Tag{0x0010, 0x2154},
-                  Tag{0x0010, 0x0021}, Tag{0x0010, 0x1090}, Tag{0x0008, 0x1010}, Tag{0x0018, 0x1000}})
-      if (auto v = ds.GetString(t)) ctx.cleaner.AddValue(*v);
-    if (auto v = ds.GetString({0x0010, 0x0030})) ctx.cleaner.AddDate(*v);
+    const PhiTerms terms = CollectPhiTerms(ds);
+    for (const auto& n : terms.names) ctx.cleaner.AddName(n);
+    for (const auto& v : terms.values) ctx.cleaner.AddValue(v);
+    for (const auto& d : terms.dates) ctx.cleaner.AddDate(d);
   }
   // Residue check: the original Patient ID and name parts must not survive
   // unless the profile keeps those attributes on purpose.

@@ -8,6 +8,7 @@
 
 #include "anonymizer/burned_in_risk.h"
 #include "anonymizer/header_deidentifier.h"
+#include "anonymizer/phi_terms.h"
 #include "core/dicom_file.h"
 #include "db/provenance_store.h"
 
@@ -21,6 +22,7 @@ struct ObjectContext {
   std::optional<DicomFile> dicom;
   std::string modality, sop_class_uid;
   anon::BurnedInRisk burned_in;  // assessed on the original header
+  anon::PhiTerms phi;            // the original identifiers (memory only), for pixel text
   anon::HeaderResult header;
   std::vector<uint8_t> out_bytes;  // the de-identified file, once serialised
   std::string sha256_out;

@@ -71,6 +71,28 @@ enum class UnlistedPolicy {
 
 enum class BurnedInMode {
   kQuarantineAtRisk,  // images at risk of burned-in text go to quarantine
+  kRedactAllText,     // every text region found in the pixels is filled
+  kRedactPhi,         // only text matching the object's identifiers / PHI patterns
+};
+
+// A known burned-in region for a device (CTP / pydicom-deid style), in pixels.
+struct PixelRegion {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+struct DeviceRegions {
+  std::string manufacturer;  // case-insensitive substring match; "" = any
+  std::string model;         // case-insensitive substring match; "" = any
+  int rows = 0, columns = 0; // 0 = any size
+  std::string modality;      // "" = any
+  std::vector<PixelRegion> boxes;
+  std::string origin;        // where it was defined (file:line or library name)
+};
+
+struct PixelsConfig {
+  BurnedInMode burned_in = BurnedInMode::kQuarantineAtRisk;
+  int margin = 3;                 // pixels added around each redacted box
+  int ocr_min_confidence = 50;    // below: text is treated as unreadable
+  std::vector<DeviceRegions> regions;  // the profile's own, tried before the shipped library
 };
 
 struct Profile {
@@ -83,7 +105,7 @@ struct Profile {
   std::vector<Override> rules;
   std::vector<FilterEntry> reject;
   UnlistedPolicy unlisted = UnlistedPolicy::kKeepKnown;
-  BurnedInMode burned_in = BurnedInMode::kQuarantineAtRisk;
+  PixelsConfig pixels;
 
   std::string source_path;
   std::string sha256;  // of the YAML text as read

@@ -269,6 +269,64 @@ class Loader {
     }
   }
 
+  void Pixels(const YAML::Node& n, rules::Profile& p) {
+    if (!CheckMap(n, "pixels", {"burned_in", "margin", "ocr_min_confidence", "regions"})) return;
+    PixelsConfig& px = p.pixels;
+    if (n["burned_in"]) {
+      auto s = Str(n["burned_in"], "pixels.burned_in");
+      if (s && *s == "quarantine-at-risk") px.burned_in = BurnedInMode::kQuarantineAtRisk;
+      else if (s && *s == "redact-all-text") px.burned_in = BurnedInMode::kRedactAllText;
+      else if (s && *s == "redact-phi") px.burned_in = BurnedInMode::kRedactPhi;
+      else if (s) Error(n["burned_in"], "pixels.burned_in must be quarantine-at-risk, redact-all-text or redact-phi");
+      if (px.burned_in != BurnedInMode::kQuarantineAtRisk && !p.options.clean_pixel_data)
+        Error(n["burned_in"], "pixels.burned_in '" + *s + "' cleans pixels: set options.clean_pixel_data: true");
+    }
+    if (n["margin"])
+      if (auto v = Int(n["margin"], "pixels.margin")) {
+        if (*v < 0 || *v > 64) Error(n["margin"], "pixels.margin must be 0..64 pixels");
+        else px.margin = *v;
+      }
+    if (n["ocr_min_confidence"])
+      if (auto v = Int(n["ocr_min_confidence"], "pixels.ocr_min_confidence")) {
+        if (*v < 0 || *v > 100) Error(n["ocr_min_confidence"], "pixels.ocr_min_confidence must be 0..100");
+        else px.ocr_min_confidence = *v;
+      }
+    if (const YAML::Node r = n["regions"]) {
+      if (!r.IsSequence()) {
+        Error(r, "pixels.regions must be a list");
+        return;
+      }
+      for (size_t i = 0; i < r.size(); ++i) {
+        const std::string where = "pixels.regions[" + std::to_string(i) + "]";
+        if (!CheckMap(r[i], where, {"manufacturer", "model", "modality", "rows", "columns", "boxes"})) continue;
+        DeviceRegions d;
+        d.origin = where + " (line " + std::to_string(r[i].Mark().line + 1) + ")";
+        if (r[i]["manufacturer"]) if (auto s = Str(r[i]["manufacturer"], where + ".manufacturer")) d.manufacturer = *s;
+        if (r[i]["model"]) if (auto s = Str(r[i]["model"], where + ".model")) d.model = *s;
+        if (r[i]["modality"]) if (auto s = Str(r[i]["modality"], where + ".modality")) d.modality = *s;
+        if (r[i]["rows"]) if (auto v = Int(r[i]["rows"], where + ".rows")) d.rows = *v;
+        if (r[i]["columns"]) if (auto v = Int(r[i]["columns"], where + ".columns")) d.columns = *v;
+        const YAML::Node b = r[i]["boxes"];
+        if (!b || !b.IsSequence() || b.size() == 0) {
+          Error(r[i], where + " needs boxes: [[x, y, width, height], ...]");
+          continue;
+        }
+        for (size_t j = 0; j < b.size(); ++j) {
+          std::vector<int> v;
+          if (b[j].IsSequence() && b[j].size() == 4)
+            for (size_t k = 0; k < 4; ++k)
+              if (auto x = Int(b[j][k], where + ".boxes")) v.push_back(*x);
+          if (v.size() != 4 || v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0) {
+            Error(b[j], where + ".boxes[" + std::to_string(j) + "] must be [x, y, width, height] with positive size");
+            continue;
+          }
+          d.boxes.push_back({v[0], v[1], v[2], v[3]});
+        }
+        px.regions.push_back(std::move(d));
+      }
+    }
+  }
+
   void Profile(const YAML::Node& root, rules::Profile& p) {
     if (!CheckMap(root, "the profile",
                   {"name", "base", "options", "pseudonym", "date_shift_days", "rules", "filter",
@@ -316,14 +374,7 @@ class Loader {
       else if (s && *s == "remove") p.unlisted = UnlistedPolicy::kRemove;
       else if (s) Error(u, "unlisted must be keep-known or remove");
     }
-    if (const YAML::Node px = root["pixels"]; px && CheckMap(px, "pixels", {"burned_in"})) {
-      if (px["burned_in"]) {
-        auto s = Str(px["burned_in"], "pixels.burned_in");
-        if (s && *s != "quarantine-at-risk")
-          Error(px["burned_in"], "pixels.burned_in '" + *s +
-                                     "' is not available in this version (only quarantine-at-risk)");
-      }
-    }
+    if (root["pixels"]) Pixels(root["pixels"], p);
   }
 
  private:

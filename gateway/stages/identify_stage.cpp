@@ -1,6 +1,7 @@
 #include "gateway/stages/identify_stage.h"
 
 #include "anonymizer/burned_in_risk.h"
+#include "anonymizer/phi_terms.h"
 
 namespace rwd::gateway {
 namespace {
@@ -49,6 +50,7 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
     if (all) return StageResult::Reject(ErrorCode::kFiltered, "rejected by the profile filter " + entry.origin);
   }
   o.burned_in = anon::AssessBurnedInRisk(ds);
+  o.phi = anon::CollectPhiTerms(ds);
   return StageResult::Continue();
 }
 
