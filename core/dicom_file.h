@@ -92,6 +92,7 @@ class DicomFile {
   Result<std::vector<uint8_t>> Serialize();
 
  private:
+  friend class PixelData;  // core/pixel_data.h: decodes and rewrites the pixels
   struct Impl;
   explicit DicomFile(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -1,9 +1,12 @@
 #include "gateway/stages/identify_stage.h"
 
+#include <filesystem>
+
 #include "anonymizer/burned_in_risk.h"
 #include "anonymizer/phi_terms.h"
 
 namespace rwd::gateway {
+namespace fs = std::filesystem;
 namespace {
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
@@ -11,6 +14,37 @@ std::string Trim(std::string s) {
   return s;
 }
 constexpr const char* kMediaStorageDirectory = "1.2.840.10008.1.3.10";
+// Counts the DICOMDIR's file entries (ReferencedFileID in its directory
+// records) and how many of them do not exist next to it.
+std::pair<int, int> CheckDicomdirReferences(ObjectContext& o) {
+  int entries = 0, missing = 0;
+  DicomItem ds = o.dicom->dataset();
+  const fs::path base = fs::path(o.path).parent_path();
+  ds.Walk([&](ElementRef& e) {
+    if (e.tag() != Tag{0x0004, 0x1220}) return DicomItem::Visit::kKeep;
+    for (size_t i = 0; i < e.NumItems(); ++i) {
+      auto id = e.Item(i).GetString({0x0004, 0x1500});
+      if (!id || Trim(*id).empty()) continue;
+      ++entries;
+      fs::path p = base;
+      std::string part;
+      for (char c : Trim(*id) + "\\") {
+        if (c == '\\') {
+          if (!part.empty()) p /= Trim(part);
+          part.clear();
+        } else {
+          part.push_back(c);
+        }
+      }
+      std::error_code ec;
+      if (!fs::exists(p, ec)) ++missing;
+    }
+    return DicomItem::Visit::kKeep;
+  });
+  if (missing) o.findings.push_back({"identify", "dicomdir_missing_files", "{\"missing\":" + std::to_string(missing) + "}"});
+  return {entries, missing};
+}
+
 }  // namespace
 
 StageResult IdentifyStage::Run(ObjectContext& o) {
@@ -25,10 +59,14 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
   DicomItem meta = o.dicom->meta();
 
   const std::string media_class = Trim(meta.GetString({0x0002, 0x0002}).value_or(""));
-  if (media_class == kMediaStorageDirectory || ds.Has({0x0004, 0x1220}))
-    return StageResult::Reject(ErrorCode::kFiltered,
-                               "DICOMDIR media index: not released (it lists names); the files it references are "
-                               "processed from the folder tree");
+  if (media_class == kMediaStorageDirectory || ds.Has({0x0004, 0x1220})) {
+    const auto [entries, missing] = CheckDicomdirReferences(o);
+    return StageResult::Reject(ErrorCode::kDicomdir,
+                               "DICOMDIR media index: not released (it lists names); its " + std::to_string(entries) +
+                                   " file entries are processed from the folder tree" +
+                                   (missing ? "; " + std::to_string(missing) + " listed file(s) are MISSING from the export"
+                                            : std::string()));
+  }
 
   o.sop_class_uid = Trim(ds.GetString({0x0008, 0x0016}).value_or(media_class));
   o.modality = Trim(ds.GetString({0x0008, 0x0060}).value_or(""));

@@ -17,7 +17,7 @@ StageResult ReleaseStage::Run(ObjectContext& o) {
   switch (sink_.ClaimPath(rel, sha_out, &first, o.rel_path)) {
     case FolderSink::Claim::kNew: break;
     case FolderSink::Claim::kDuplicate:
-      return StageResult::Reject(ErrorCode::kFiltered, "duplicate of " + first + " (same SOP Instance, same content)");
+      return StageResult::Reject(ErrorCode::kDuplicate, "duplicate of " + first + " (same SOP Instance, same content)");
     case FolderSink::Claim::kConflict:
       return StageResult::Quarantine(ErrorCode::kUnsafe,
                                      "SOP Instance UID also used by " + first + " with different content");

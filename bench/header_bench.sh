@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# header_bench.sh [N] [REPS] — header-only de-identification throughput of
+# `rwdgate run` against a plain `cp -r` of the same files, and against
+# gdcmanon (--dumb) and dcmodify doing comparable edits. See bench/README.md.
+set -euo pipefail
+
+N=${1:-2000}
+REPS=${2:-5}
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+WORK=${BENCH_OUT:-$ROOT/bench-out}/header
+RWD=$BUILD/gateway/rwdgate
+SYNTH=$BUILD/tests/fixtures/rwdgate-synth
+PROFILE=$ROOT/profiles/basic.yaml
+CORPUS=$WORK/corpus-$N
+DST=$WORK/dst            # every tool writes here; deleted after each run
+KEY=$WORK/bench.key      # one key for all rwdgate runs (created by the warm-up)
+
+for t in gdcmanon dcmodify; do
+  command -v "$t" >/dev/null || { echo "missing $t (apt-get install libgdcm-tools dcmtk)" >&2; exit 1; }
+done
+
+# ---- build (only when missing) and corpus (generated once per N) ----------
+if [[ ! -x $RWD || ! -x $SYNTH ]]; then
+  [[ -f $BUILD/CMakeCache.txt ]] || cmake -S "$ROOT" -B "$BUILD"
+  make -C "$BUILD" -j2 rwdgate rwdgate-synth
+fi
+mkdir -p "$WORK"
+if [[ $(find "$CORPUS" -type f 2>/dev/null | wc -l) -ne $N ]]; then
+  rm -rf "$CORPUS"
+  "$SYNTH" --bench --ct-slices "$N" --size 512 --out "$CORPUS" >/dev/null
+fi
+BYTES=$(find "$CORPUS" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+
+# ---- the comparable edit set (same tags for gdcmanon and dcmodify) ---------
+# replaced: PatientName, PatientID and the 4 instance UIDs; emptied: birth
+# date, sex, accession, referring physician, study ID/date/time; removed:
+# acquisition date/time. rwdgate does more (full PS3.15 basic profile, keyed
+# UIDs and pseudonyms, provenance DB), so this is generous to the others.
+REPLACE=(0010,0010=ANON 0010,0020=ANON01 0020,000d=2.25.1 0020,000e=2.25.2
+         0008,0018=2.25.3 0020,0052=2.25.4)
+EMPTY=(0010,0030 0010,0040 0008,0050 0008,0090 0020,0010 0008,0020 0008,0030)
+REMOVE=(0008,0022 0008,0032)
+GDCM_ARGS=() DCMOD_ARGS=()
+for x in "${REPLACE[@]}"; do GDCM_ARGS+=(--replace "$x"); DCMOD_ARGS+=(-m "(${x%%=*})=${x#*=}"); done
+for x in "${EMPTY[@]}";   do GDCM_ARGS+=(--empty "$x");   DCMOD_ARGS+=(-m "($x)="); done
+for x in "${REMOVE[@]}";  do GDCM_ARGS+=(--remove "$x");  DCMOD_ARGS+=(-e "($x)"); done
+
+# ---- the tools; each writes $DST from $CORPUS --------------------------------
+run_cp()       { cp -r "$CORPUS" "$DST"; }
+run_rwdgate()  { "$RWD" run --profile "$PROFILE" --input "$CORPUS" --output "$DST" \
+                   --workdir "$DST.work" --key "$KEY" --quiet --json >"$WORK/rwdgate.json"; }
+run_gdcmanon() { gdcmanon --continue --dumb -r -i "$CORPUS" -o "$DST" "${GDCM_ARGS[@]}"; }
+# dcmodify edits in place: a cp -r (timed as dcmodify_cp) then the edit pass
+# over the copy, one process (timed as dcmodify).
+run_dcmodify_cp() { cp -r "$CORPUS" "$DST"; }
+run_dcmodify() { find "$DST" -type f -print0 |
+                   xargs -0 dcmodify -q -nb -ie -imt "${DCMOD_ARGS[@]}"; }
+
+# time_it NAME: sync, run run_NAME, record wall seconds in $WORK/t.NAME.
+time_it() {
+  sync
+  local t0 t1
+  t0=$(date +%s.%N); "run_$1"; t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >>"$WORK/t.$1"
+}
+clean() { rm -rf "$DST" "$DST.work"; sync; }
+check() {  # every tool must leave N files behind (untimed)
+  local got; got=$(find "$DST" -type f | wc -l)
+  [[ $got -eq $N ]] || { echo "warning: $1 wrote $got files, expected $N" >&2; }
+}
+one() {  # one tool, one measured run
+  case $1 in
+    dcmodify) time_it dcmodify_cp; time_it dcmodify ;;
+    *)        time_it "$1" ;;
+  esac
+  check "$1"; clean
+}
+
+# ---- run -------------------------------------------------------------------
+TOOLS=(cp rwdgate gdcmanon dcmodify)
+clean; rm -f "$WORK"/t.*
+echo "header_bench: $N files, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $REPS reps, $(nproc) cores, rwdgate --workers default"
+echo "warm-up (untimed): reads the corpus into the page cache, creates the key"
+for t in "${TOOLS[@]}"; do one "$t"; done; rm -f "$WORK"/t.*
+cached=$(fincore -nb -o RES "$(find "$CORPUS" -type f | head -1)" 2>/dev/null || echo '?')
+echo "page cache: WARM for inputs (first file resident: $cached bytes); outputs go to the page cache," \
+     "writeback excluded (sync before each run, untimed; outputs deleted + sync after each)"
+for ((r = 1; r <= REPS; r++)); do
+  order=("${TOOLS[@]}")
+  (( r % 2 == 0 )) && order=(dcmodify gdcmanon rwdgate cp)   # ABBA: cancels drift
+  echo "rep $r/$REPS: ${order[*]}"
+  for t in "${order[@]}"; do one "$t"; done
+done
+echo "last rwdgate run:" $(grep -o '"\(released\|quarantined\|rejected\)":[0-9]*' "$WORK/rwdgate.json")
+
+# ---- report ----------------------------------------------------------------
+median() { sort -n "$WORK/t.$1" | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+CP=$(median cp)
+row() {  # label seconds
+  awk -v l="$1" -v s="$2" -v n="$N" -v b="$BYTES" -v cp="$CP" \
+    'BEGIN {printf "%-22s %8.3f %10.0f %9.0f %8.2fx\n", l, s, n/s, b/1e6/s, s/cp}'
+}
+echo
+printf '%-22s %8s %10s %9s %9s\n' tool "median s" "files/s" "MB/s" "vs cp"
+row "cp -r" "$CP"
+row "rwdgate run" "$(median rwdgate)"
+row "gdcmanon --dumb" "$(median gdcmanon)"
+row "dcmodify (edit only)" "$(median dcmodify)"
+row "dcmodify (cp + edit)" "$(awk -v a="$(median dcmodify_cp)" -v b="$(median dcmodify)" 'BEGIN {print a + b}')"
+echo "(all runs, seconds:" $(for t in cp rwdgate gdcmanon dcmodify; do echo "$t=[$(paste -sd' ' "$WORK/t.$t")]"; done) ")"
+echo
+awk -v s="$(median rwdgate)" -v cp="$CP" 'BEGIN {printf "rwdgate/cp = %.2fx (target <= 1.3x)\n", s/cp}'
