@@ -178,6 +178,7 @@ Status HeaderDeidentifier::DeidentifyItem(DicomItem item, int depth, Context& ct
     return Status::Error(ErrorCode::kUnsafe, "sequences nested deeper than " + std::to_string(kMaxDepth));
   Status status;
   std::set<uint32_t> kept_blocks;  // (group << 8 | block) of private elements kept
+  std::set<uint16_t> overlays_removed;  // 60xx groups whose OverlayData was removed
   bool has_creators = false;
   item.Walk([&](ElementRef& e) {
     if (!status.ok()) return DicomItem::Visit::kKeep;
@@ -210,11 +211,19 @@ Status HeaderDeidentifier::DeidentifyItem(DicomItem item, int depth, Context& ct
     }
     bool remove = false;
     status = ApplyValueAction(e, action, depth, ctx, remove);
+    if (remove && (tag.group & 0xFF01) == 0x6000 && tag.element == 0x3000) overlays_removed.insert(tag.group);
     if (!status.ok()) status = Status::Error(status.code(), tag.ToString() + ": " + status.message());
     else if (action.kind == ActionKind::kKeep || action.kind == ActionKind::kClean) status = CheckResidue(e, ctx);
     return remove ? DicomItem::Visit::kRemove : DicomItem::Visit::kKeep;
   });
   if (!status.ok()) return status;
+  // An overlay (60xx) whose data went goes whole: its other attributes would
+  // describe a bitmap that is no longer there.
+  if (!overlays_removed.empty()) {
+    item.Walk([&](ElementRef& e) {
+      return overlays_removed.count(e.tag().group) ? DicomItem::Visit::kRemove : DicomItem::Visit::kKeep;
+    });
+  }
   if (has_creators) {
     item.Walk([&](ElementRef& e) {
       const Tag t = e.tag();
@@ -253,7 +262,12 @@ Status HeaderDeidentifier::ApplyValueAction(ElementRef& e, const rules::Action& 
     case ActionKind::kClean: {
       ++res.cleaned;
       if (vr == "UI") break;
-      if (vr == "PN" || !IsTextVr(vr)) return IsBinaryVr(vr) ? e.SetEmpty() : set(DummyFor(vr));
+      // A bitmap or binary value cannot be cleaned: it goes (fail closed).
+      if (IsBinaryVr(vr)) {
+        remove = true;
+        return Status::Ok();
+      }
+      if (vr == "PN" || !IsTextVr(vr)) return set(DummyFor(vr));
       auto v = e.GetString();
       if (!v.ok()) return v.status();
       return set(ctx.cleaner.Clean(*v));

@@ -1,5 +1,5 @@
 // rwdgate: de-identification and data-quality curation gateway for
-// real-world radiology data. Commands: run, profile check, version.
+// real-world radiology data. Commands: run, profile check|explain|diff.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -29,6 +29,14 @@ int main(int argc, char** argv) {
   profile_cmd->require_subcommand(1);
   CLI::App* check_cmd = profile_cmd->add_subcommand("check", "Validate a profile; exit 0 when valid, 2 when not");
   check_cmd->add_option("file", prof.file, "Profile YAML")->required();
+  CLI::App* explain_cmd =
+      profile_cmd->add_subcommand("explain", "Show what the profile does to every attribute it touches, and why");
+  explain_cmd->add_option("file", prof.file, "Profile YAML")->required();
+  explain_cmd->add_option("--tag", prof.tag, "Explain one attribute: a tag like (0010,0020) or a keyword");
+  explain_cmd->add_flag("--all", prof.all, "Also list the attributes the Basic Profile simply removes");
+  CLI::App* diff_cmd = profile_cmd->add_subcommand("diff", "Show what differs in effect between two profiles");
+  diff_cmd->add_option("a", prof.file, "First profile")->required();
+  diff_cmd->add_option("b", prof.other, "Second profile")->required();
 
   try {
     app.parse(argc, argv);
@@ -38,5 +46,7 @@ int main(int argc, char** argv) {
   }
   if (run_cmd->parsed()) return rwd::gateway::RunCommand(run);
   if (check_cmd->parsed()) return rwd::gateway::ProfileCheckCommand(prof);
+  if (explain_cmd->parsed()) return rwd::gateway::ProfileExplainCommand(prof);
+  if (diff_cmd->parsed()) return rwd::gateway::ProfileDiffCommand(prof);
   return 2;
 }
