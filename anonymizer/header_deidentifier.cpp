@@ -5,6 +5,7 @@
 
 #include "anonymizer/date_shift.h"
 #include "anonymizer/phi_terms.h"
+#include "core/text_codec.h"
 #include "anonymizer/text_cleaner.h"
 
 namespace rwd::anon {
@@ -87,6 +88,7 @@ bool ContainsWord(const std::string& haystack_upper, const std::string& word_upp
 }  // namespace
 
 struct HeaderDeidentifier::Context {
+  std::unique_ptr<TextCodec> codec;  // the object's character set <-> UTF-8
   std::string patient_key;  // original Patient ID (or name) behind the pseudonym
   int shift_days = 0;
   TextCleaner cleaner;
@@ -115,6 +117,24 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
   Context ctx;
   ctx.result = &result;
 
+  // Free text is cleaned in UTF-8 and written back in the object's own
+  // character set; ISO 2022 code extensions cannot be written back, so such
+  // objects are converted to UTF-8 first (the text stays the same text). A
+  // character set this machine cannot convert makes cleaning impossible:
+  // the object is quarantined rather than cleaned wrongly.
+  if (needs_cleaner_) {
+    std::string charset = ds.GetString({0x0008, 0x0005}).value_or("");
+    auto codec = TextCodec::Create(charset);
+    if (!codec.ok())
+      return Status::Error(ErrorCode::kUnsafe, "free text cannot be cleaned: " + codec.status().message());
+    if (TextCodec::HasCodeExtensions(charset)) {
+      Status s = file.ConvertToUtf8();
+      if (!s.ok()) return Status::Error(ErrorCode::kUnsafe, "free text cannot be cleaned: " + s.message());
+      codec = TextCodec::Create("ISO_IR 192");
+    }
+    ctx.codec = std::move(codec).value();
+  }
+
   const std::string pid = Trim(ds.GetString(kPatientId).value_or(""));
   const std::string pname = Trim(ds.GetString(kPatientName).value_or(""));
   const std::string study = Trim(ds.GetString(kStudyUid).value_or(""));
@@ -131,8 +151,10 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
 
   if (needs_cleaner_) {
     const PhiTerms terms = CollectPhiTerms(ds);
-    for (const auto& n : terms.names) ctx.cleaner.AddName(n);
-    for (const auto& v : terms.values) ctx.cleaner.AddValue(v);
+    for (const auto& n : terms.names)
+      if (auto u = ctx.codec->ToUtf8(n, true); u.ok()) ctx.cleaner.AddName(*u);
+    for (const auto& v : terms.values)
+      if (auto u = ctx.codec->ToUtf8(v, false); u.ok()) ctx.cleaner.AddValue(*u);
     for (const auto& d : terms.dates) ctx.cleaner.AddDate(d);
   }
   // Residue check: the original Patient ID and name parts must not survive
@@ -173,7 +195,7 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
   return result;
 }
 
-Status HeaderDeidentifier::DeidentifyItem(DicomItem item, int depth, Context& ctx) {
+Status HeaderDeidentifier::DeidentifyItem(DicomItem item, int depth, Context& ctx, bool clean_scope) {
   if (depth > kMaxDepth)
     return Status::Error(ErrorCode::kUnsafe, "sequences nested deeper than " + std::to_string(kMaxDepth));
   Status status;
@@ -189,7 +211,10 @@ Status HeaderDeidentifier::DeidentifyItem(DicomItem item, int depth, Context& ct
     }
     const std::string vr = e.vr();
     const rules::Resolution& r = resolver_.Resolve(tag, vr, e.private_creator());
-    const rules::Action action = r.action;  // copy: the resolver reuses storage
+    rules::Action action = r.action;  // copy: the resolver reuses storage
+    if (clean_scope && action.kind == ActionKind::kKeep && !tag.IsPrivate() && (IsTextVr(vr) || e.is_sequence()) &&
+        vr != "CS" && vr != "AE")
+      action.kind = ActionKind::kClean;
     if (tag.IsPrivate() && action.kind != ActionKind::kRemove)
       kept_blocks.insert((static_cast<uint32_t>(tag.group) << 8) | (tag.element >> 8));
     if (tag.IsPrivate() && action.kind == ActionKind::kRemove) ++ctx.result->private_removed;
@@ -205,8 +230,9 @@ Status HeaderDeidentifier::DeidentifyItem(DicomItem item, int depth, Context& ct
         return DicomItem::Visit::kKeep;
       }
       // Keep, dummy, clean, uid on a sequence: its items get the profile too.
+      const bool scope = clean_scope || action.kind == ActionKind::kClean;
       for (size_t i = 0; i < e.NumItems() && status.ok(); ++i)
-        status = DeidentifyItem(e.Item(i), depth + 1, ctx);
+        status = DeidentifyItem(e.Item(i), depth + 1, ctx, scope);
       return DicomItem::Visit::kKeep;
     }
     bool remove = false;
@@ -270,7 +296,13 @@ Status HeaderDeidentifier::ApplyValueAction(ElementRef& e, const rules::Action& 
       if (vr == "PN" || !IsTextVr(vr)) return set(DummyFor(vr));
       auto v = e.GetString();
       if (!v.ok()) return v.status();
-      return set(ctx.cleaner.Clean(*v));
+      auto utf8 = ctx.codec->ToUtf8(*v, false);
+      if (!utf8.ok()) return utf8.status();
+      const std::string cleaned = ctx.cleaner.Clean(*utf8);
+      if (cleaned == *utf8) return Status::Ok();  // nothing identifying: bytes unchanged
+      auto back = ctx.codec->FromUtf8(cleaned);
+      if (!back.ok()) return back.status();
+      return set(*back);
     }
     case ActionKind::kUid:
       break;

@@ -38,7 +38,9 @@ class HeaderDeidentifier {
 
  private:
   struct Context;
-  Status DeidentifyItem(DicomItem item, int depth, Context& ctx);
+  // `clean_scope`: inside a sequence the profile cleans (C), text the table
+  // does not list is cleaned too instead of kept.
+  Status DeidentifyItem(DicomItem item, int depth, Context& ctx, bool clean_scope = false);
   Status ApplyValueAction(ElementRef& e, const rules::Action& a, int depth, Context& ctx, bool& remove);
   Status AddMarkers(DicomItem ds);
   Status CheckResidue(ElementRef& e, const Context& ctx);

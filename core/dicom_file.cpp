@@ -206,6 +206,12 @@ std::string DicomFile::transfer_syntax_uid() const {
   return x.getXferID();
 }
 
+Status DicomFile::ConvertToUtf8() {
+  OFCondition c = impl_->ff.convertToUTF8();
+  if (c.bad()) return FromCondition(ErrorCode::kInvalidArgument, "cannot convert the text to UTF-8", c);
+  return Status::Ok();
+}
+
 Result<std::vector<uint8_t>> DicomFile::Serialize() {
   DcmDataset* ds = impl_->ff.getDataset();
   const E_TransferSyntax xfer = ds->getOriginalXfer();

@@ -87,6 +87,10 @@ class DicomFile {
   std::string transfer_syntax_uid() const;
   bool has_meta_header() const;
 
+  // Converts every text value to UTF-8 and sets Specific Character Set to
+  // ISO_IR 192 (for objects whose encoding cannot be written back).
+  Status ConvertToUtf8();
+
   // Writes a Part 10 file in the transfer syntax it was read in; the meta
   // header's SOP Class/Instance UIDs are updated from the dataset.
   Result<std::vector<uint8_t>> Serialize();
