@@ -90,6 +90,7 @@ bool ContainsWord(const std::string& haystack_upper, const std::string& word_upp
 struct HeaderDeidentifier::Context {
   std::unique_ptr<TextCodec> codec;  // the object's character set <-> UTF-8
   std::string patient_key;  // original Patient ID (or name) behind the pseudonym
+  std::string pseudonym;    // what Patient ID and name become
   int shift_days = 0;
   TextCleaner cleaner;
   std::vector<std::string> residue_terms;  // upper case, must not survive
@@ -145,6 +146,14 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
   result.date_shift_days =
       profile_.options.retain_longitudinal_temporal == rules::Longitudinal::kModified ? ctx.shift_days : 0;
   result.hmac_patient_id = ids_.DbHmac(ctx.patient_key);
+  // A site's own study code when the profile has a lookup table, else keyed.
+  if (!profile_.lookup.empty()) {
+    auto it = profile_.lookup.find(pid);
+    if (it != profile_.lookup.end()) ctx.pseudonym = it->second;
+    else if (profile_.lookup_missing_quarantines)
+      return Status::Error(ErrorCode::kUnsafe, "Patient ID not in the pseudonym lookup table");
+  }
+  if (ctx.pseudonym.empty()) ctx.pseudonym = ids_.Pseudonym(profile_.patient_id_format, ctx.patient_key);
   result.hmac_study_uid = ids_.DbHmac(study);
   result.hmac_series_uid = ids_.DbHmac(Trim(ds.GetString(kSeriesUid).value_or("")));
   result.hmac_sop_uid = ids_.DbHmac(Trim(ds.GetString(kSopUid).value_or("")));
@@ -317,7 +326,8 @@ Status HeaderDeidentifier::ApplyValueAction(ElementRef& e, const rules::Action& 
     case ActionKind::kPseudonym: {
       ++res.replaced;
       const Tag t = e.tag();
-      if (depth == 0 && (t == kPatientId || t == kPatientName)) return set(ids_.Pseudonym(a.value, ctx.patient_key));
+      if (depth == 0 && (t == kPatientId || t == kPatientName))
+        return set(a.value == profile_.patient_id_format ? ctx.pseudonym : ids_.Pseudonym(a.value, ctx.patient_key));
       auto v = e.GetString();
       if (!v.ok()) return v.status();
       return set(ids_.Pseudonym(a.value, *v));

@@ -13,8 +13,15 @@ RWD=$BUILD/gateway/rwdgate
 SYNTH=$BUILD/tests/fixtures/rwdgate-synth
 PROFILE=$ROOT/profiles/basic.yaml
 CORPUS=$WORK/corpus-$N
-DST=$WORK/dst            # every tool writes here; deleted after each run
 KEY=$WORK/bench.key      # one key for all rwdgate runs (created by the warm-up)
+# Outputs go to tmpfs by default: this VM's root fs is ext4 *without a
+# journal*, where creating files shortly (< 6 min) after deleting others makes
+# every create scan past the recently deleted inodes (fs/ext4/ialloc.c
+# recently_deleted) -- that costs cp -r 2-3x its own work and would swamp the
+# comparison. BENCH_DST=DIR writes outputs under DIR instead (see README).
+if [[ -n ${BENCH_DST:-} ]]; then mkdir -p "$BENCH_DST"; DSTROOT=$(cd "$BENCH_DST" && pwd)
+else DSTROOT=$(mktemp -d /dev/shm/rwdgate-header-bench.XXXXXX); trap 'rm -rf "$DSTROOT"' EXIT; fi
+DST=$DSTROOT/dst         # every tool writes here; deleted after each run
 
 for t in gdcmanon dcmodify; do
   command -v "$t" >/dev/null || { echo "missing $t (apt-get install libgdcm-tools dcmtk)" >&2; exit 1; }
@@ -81,17 +88,21 @@ one() {  # one tool, one measured run
 TOOLS=(cp rwdgate gdcmanon dcmodify)
 clean; rm -f "$WORK"/t.*
 echo "header_bench: $N files, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $REPS reps, $(nproc) cores, rwdgate --workers default"
+fstype() { df --output=fstype "$1" | tail -1; }
+echo "input: $CORPUS ($(fstype "$CORPUS")); outputs: $DST ($(fstype "$DSTROOT")); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm-up (untimed): reads the corpus into the page cache, creates the key"
 for t in "${TOOLS[@]}"; do one "$t"; done; rm -f "$WORK"/t.*
-cached=$(fincore -nb -o RES "$(find "$CORPUS" -type f | head -1)" 2>/dev/null || echo '?')
-echo "page cache: WARM for inputs (first file resident: $cached bytes); outputs go to the page cache," \
-     "writeback excluded (sync before each run, untimed; outputs deleted + sync after each)"
+res=$(find "$CORPUS" -type f -print0 | xargs -0 fincore -nb -o RES | awk '{s+=$1} END {print s}')
+echo "page cache: WARM -- $(awk -v r="$res" -v b="$BYTES" 'BEGIN {p = 100*r/b; printf "%.0f", p > 100 ? 100 : p}')% of the input" \
+     "is resident and every run reads it from RAM; outputs: sync before each run and after deleting" \
+     "them (untimed), so no run pays for another's writeback; a run's own writeback is not timed either"
 for ((r = 1; r <= REPS; r++)); do
   order=("${TOOLS[@]}")
   (( r % 2 == 0 )) && order=(dcmodify gdcmanon rwdgate cp)   # ABBA: cancels drift
   echo "rep $r/$REPS: ${order[*]}"
   for t in "${order[@]}"; do one "$t"; done
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the $(nproc) cores skews the numbers)"
 echo "last rwdgate run:" $(grep -o '"\(released\|quarantined\|rejected\)":[0-9]*' "$WORK/rwdgate.json")
 
 # ---- report ----------------------------------------------------------------

@@ -549,11 +549,12 @@ Status PixelData::WriteTo(DicomFile& file) const {
   }
   // PS3.3 C.7.6.1.1.5: once lossy, always marked lossy.
   if (m.lossy_source && !ds->tagExists(DCM_LossyImageCompression)) ds->putAndInsertString(DCM_LossyImageCompression, "01");
-  // Native pixels cannot stay in an encapsulated transfer syntax: DCMTK moves
-  // the dataset's transfer syntax to Explicit VR Little Endian.
+  // Pixel Data put from memory has no original encoding: DCMTK moves the
+  // dataset's transfer syntax to Explicit VR Little Endian (what Serialize
+  // then writes, meta header included).
   ds->updateOriginalXfer();
-  if (DcmXfer(ds->getOriginalXfer()).isEncapsulated())
-    return Status::Error(ErrorCode::kInternal, "transfer syntax still encapsulated after writing native pixels");
+  if (ds->getOriginalXfer() != EXS_LittleEndianExplicit)
+    return Status::Error(ErrorCode::kInternal, "transfer syntax not Explicit VR Little Endian after writing pixels");
   return Status::Ok();
 }
 

@@ -10,11 +10,10 @@
 // colour-by-plane to colour-by-pixel and 1-bit data to one byte per pixel, so
 // that what a caller fills is what a viewer shows.
 //
-// Writing back is lossless and uncompressed: the Pixel Data becomes native,
-// the transfer syntax Explicit VR Little Endian when the original was
-// encapsulated (otherwise the original native one), and Photometric
-// Interpretation / Planar Configuration follow the buffer when it was
-// converted. A value is never re-compressed.
+// Writing back is lossless and uncompressed: the Pixel Data becomes native
+// and the object's transfer syntax Explicit VR Little Endian (whatever it was
+// read in); Photometric Interpretation / Planar Configuration follow the
+// buffer when it was converted. Nothing is re-compressed.
 //
 // Not thread-safe; distinct objects may be used from distinct threads.
 #include <cstddef>

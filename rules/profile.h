@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/dicom_tag.h"
@@ -101,6 +102,11 @@ struct Profile {
   ProfileOptions options;
   std::string key_file;                      // "" = the --key / work-dir default
   std::string patient_id_format = "RWD{hmac:10}";
+  // Site-assigned study codes: original Patient ID -> pseudonym, read from
+  // pseudonym.lookup (CSV "patient_id,pseudonym"). Holds PHI: memory only.
+  std::unordered_map<std::string, std::string> lookup;
+  std::string lookup_file;
+  bool lookup_missing_quarantines = true;  // lookup_missing: quarantine | keyed
   int date_shift_min_days = -365, date_shift_max_days = -30;
   std::vector<Override> rules;
   std::vector<FilterEntry> reject;

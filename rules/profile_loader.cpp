@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -269,6 +270,41 @@ class Loader {
     }
   }
 
+  // CSV "patient_id,pseudonym" (a header line with those names is allowed),
+  // relative to the profile's folder. Values are never echoed in errors.
+  void Lookup(const YAML::Node& at, const std::string& file, rules::Profile& p) {
+    namespace fs = std::filesystem;
+    fs::path path(file);
+    if (path.is_relative()) path = fs::path(file_).parent_path() / path;
+    std::ifstream in(path);
+    if (!in) {
+      Error(at, "pseudonym.lookup: cannot read " + path.string());
+      return;
+    }
+    p.lookup_file = path.string();
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty() || line[0] == '#') continue;
+      const size_t comma = line.find(',');
+      auto trim = [](std::string s) {
+        while (!s.empty() && s.back() == ' ') s.pop_back();
+        while (!s.empty() && s.front() == ' ') s.erase(s.begin());
+        return s;
+      };
+      const std::string id = comma == std::string::npos ? "" : trim(line.substr(0, comma));
+      const std::string code = comma == std::string::npos ? "" : trim(line.substr(comma + 1));
+      if (n == 1 && id == "patient_id") continue;
+      if (id.empty() || code.empty() || code.find_first_of(",\\/") != std::string::npos || code.size() > 64) {
+        errors_.push_back(path.string() + ":" + std::to_string(n) +
+                          ": expected 'patient_id,pseudonym' (pseudonym: 1-64 characters, no comma, slash or backslash)");
+        continue;
+      }
+      if (!p.lookup.emplace(id, code).second)
+        errors_.push_back(path.string() + ":" + std::to_string(n) + ": this patient ID is listed twice");
+    }
+  }
+
   void Pixels(const YAML::Node& n, rules::Profile& p) {
     if (!CheckMap(n, "pixels", {"burned_in", "margin", "ocr_min_confidence", "regions"})) return;
     PixelsConfig& px = p.pixels;
@@ -341,13 +377,22 @@ class Loader {
         Error(root["base"], "base '" + *b + "' is unknown: this version has ps3.15 (= " + edition + ")");
     }
     if (root["options"]) Options(root["options"], p.options);
-    if (const YAML::Node ps = root["pseudonym"]; ps && CheckMap(ps, "pseudonym", {"key_file", "patient_id"})) {
+    if (const YAML::Node ps = root["pseudonym"];
+        ps && CheckMap(ps, "pseudonym", {"key_file", "patient_id", "lookup", "lookup_missing"})) {
       if (ps["key_file"]) if (auto s = Str(ps["key_file"], "pseudonym.key_file")) p.key_file = *s;
       if (ps["patient_id"])
         if (auto s = Str(ps["patient_id"], "pseudonym.patient_id")) {
           CheckFormat(ps["patient_id"], *s);
           p.patient_id_format = *s;
         }
+      if (ps["lookup"])
+        if (auto s = Str(ps["lookup"], "pseudonym.lookup")) Lookup(ps["lookup"], *s, p);
+      if (ps["lookup_missing"]) {
+        auto s = Str(ps["lookup_missing"], "pseudonym.lookup_missing");
+        if (s && *s == "quarantine") p.lookup_missing_quarantines = true;
+        else if (s && *s == "keyed") p.lookup_missing_quarantines = false;
+        else if (s) Error(ps["lookup_missing"], "pseudonym.lookup_missing must be quarantine or keyed");
+      }
     }
     if (const YAML::Node d = root["date_shift_days"]) {
       if (!d.IsSequence() || d.size() != 2) {
