@@ -93,7 +93,7 @@ echo "input: $CORPUS ($(fstype "$CORPUS")); outputs: $DST ($(fstype "$DSTROOT"))
 echo "warm-up (untimed): reads the corpus into the page cache, creates the key"
 for t in "${TOOLS[@]}"; do one "$t"; done; rm -f "$WORK"/t.*
 res=$(find "$CORPUS" -type f -print0 | xargs -0 fincore -nb -o RES | awk '{s+=$1} END {print s}')
-echo "page cache: WARM -- $(awk -v r="$res" -v b="$BYTES" 'BEGIN {p = 100*r/b; printf "%.0f", p > 100 ? 100 : p}')% of the input" \
+echo "page cache: WARM -- $(awk -v r="$res" -v b="$BYTES" 'BEGIN {p = 100*r/b; printf "%.0f", (p > 100 ? 100 : p)}')% of the input" \
      "is resident and every run reads it from RAM; outputs: sync before each run and after deleting" \
      "them (untimed), so no run pays for another's writeback; a run's own writeback is not timed either"
 for ((r = 1; r <= REPS; r++)); do
