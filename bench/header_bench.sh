@@ -9,7 +9,7 @@ REPS=${2:-5}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 WORK=${BENCH_OUT:-$ROOT/bench-out}/header
-RWD=$BUILD/gateway/rwdgate
+RWD=${RWDGATE:-$BUILD/gateway/rwdgate}   # RWDGATE=path: benchmark a saved binary
 SYNTH=$BUILD/tests/fixtures/rwdgate-synth
 PROFILE=$ROOT/profiles/basic.yaml
 CORPUS=$WORK/corpus-$N
@@ -19,8 +19,11 @@ KEY=$WORK/bench.key      # one key for all rwdgate runs (created by the warm-up)
 # every create scan past the recently deleted inodes (fs/ext4/ialloc.c
 # recently_deleted) -- that costs cp -r 2-3x its own work and would swamp the
 # comparison. BENCH_DST=DIR writes outputs under DIR instead (see README).
-if [[ -n ${BENCH_DST:-} ]]; then mkdir -p "$BENCH_DST"; DSTROOT=$(cd "$BENCH_DST" && pwd)
-else DSTROOT=$(mktemp -d /dev/shm/rwdgate-header-bench.XXXXXX); trap 'rm -rf "$DSTROOT"' EXIT; fi
+if [[ -z ${BENCH_DST:-} && -w /dev/shm ]]; then
+  DSTROOT=$(mktemp -d /dev/shm/rwdgate-header-bench.XXXXXX); trap 'rm -rf "$DSTROOT"' EXIT
+else
+  DSTROOT=${BENCH_DST:-$WORK/out}; mkdir -p "$DSTROOT"; DSTROOT=$(cd "$DSTROOT" && pwd)
+fi
 DST=$DSTROOT/dst         # every tool writes here; deleted after each run
 
 for t in gdcmanon dcmodify; do
@@ -97,8 +100,8 @@ echo "page cache: WARM -- $(awk -v r="$res" -v b="$BYTES" 'BEGIN {p = 100*r/b; p
      "is resident and every run reads it from RAM; outputs: sync before each run and after deleting" \
      "them (untimed), so no run pays for another's writeback; a run's own writeback is not timed either"
 for ((r = 1; r <= REPS; r++)); do
-  order=("${TOOLS[@]}")
-  (( r % 2 == 0 )) && order=(dcmodify gdcmanon rwdgate cp)   # ABBA: cancels drift
+  order=("${TOOLS[@]}")                                      # odd reps: forward,
+  (( r % 2 == 0 )) && order=(dcmodify gdcmanon rwdgate cp)   # even: reversed (cancels drift)
   echo "rep $r/$REPS: ${order[*]}"
   for t in "${order[@]}"; do one "$t"; done
 done

@@ -1,5 +1,7 @@
 #include "core/dicom_file.h"
 
+#include "core/dicom_file_impl.h"
+
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -158,21 +160,80 @@ void DicomItem::Walk(const std::function<Visit(ElementRef&)>& fn) {
 
 // ------------------------------------------------------------------ DicomFile
 
-struct DicomFile::Impl {
-  DcmFileFormat ff;
-  bool had_meta = false;
-};
 
 DicomFile::DicomFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DicomFile::DicomFile(DicomFile&&) noexcept = default;
 DicomFile& DicomFile::operator=(DicomFile&&) noexcept = default;
 DicomFile::~DicomFile() = default;
 
-Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes) {
+namespace {
+
+// Where the Pixel Data element that starts at `at` ends, or 0 when its
+// encoding is not the plain one this fast path handles.
+size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfer) {
+  const bool big = xfer.isBigEndian(), explicit_vr = xfer.isExplicitVR();
+  auto u16 = [&](size_t o) -> uint32_t { return big ? (b[o] << 8 | b[o + 1]) : (b[o] | b[o + 1] << 8); };
+  auto u32 = [&](size_t o) -> uint32_t {
+    return big ? (uint32_t(b[o]) << 24 | uint32_t(b[o + 1]) << 16 | uint32_t(b[o + 2]) << 8 | b[o + 3])
+               : (b[o] | b[o + 1] << 8 | b[o + 2] << 16 | uint32_t(b[o + 3]) << 24);
+  };
+  if (at + 12 > b.size() || u16(at) != 0x7FE0 || u16(at + 2) != 0x0010) return 0;
+  size_t pos;
+  uint32_t len;
+  if (explicit_vr) {
+    const bool long_form = (b[at + 4] == 'O' && (b[at + 5] == 'B' || b[at + 5] == 'W')) || (b[at + 4] == 'U' && b[at + 5] == 'N');
+    if (!long_form) return 0;
+    len = u32(at + 8);
+    pos = at + 12;
+  } else {
+    len = u32(at + 4);
+    pos = at + 8;
+  }
+  if (len != 0xFFFFFFFFu) return pos + len <= b.size() ? pos + len : 0;
+  // Encapsulated: items (FFFE,E000) up to the sequence delimiter (FFFE,E0DD).
+  while (pos + 8 <= b.size()) {
+    const uint32_t g = u16(pos), e = u16(pos + 2), l = u32(pos + 4);
+    if (g != 0xFFFE) return 0;
+    if (e == 0xE0DD) return pos + 8;
+    if (e != 0xE000 || l == 0xFFFFFFFFu || pos + 8 + l > b.size()) return 0;
+    pos += 8 + l;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOptions& options) {
   (void)kDcmtkLogSilenced;
   if (bytes.empty()) return Status::Error(ErrorCode::kEmptyFile, "file is empty");
   if (!LooksLikeDicom(bytes))
     return Status::Error(ErrorCode::kNotDicom, "no DICM marker and no DICOM group at the start");
+
+  if (options.defer_pixel_data) {
+    // Header only: everything before Pixel Data. Taken only when Pixel Data
+    // is the last element and plainly encoded; anything else is parsed whole.
+    auto impl = std::make_unique<Impl>();
+    DcmInputBufferStream in;
+    in.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
+    in.setEos();
+    impl->ff.transferInit();
+    OFCondition c = impl->ff.readUntilTag(in, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
+    impl->ff.transferEnd();
+    const E_TransferSyntax xs = impl->ff.getDataset()->getOriginalXfer();
+    DcmXfer xfer(xs);
+    const size_t at = static_cast<size_t>(in.tell());
+    if (c.good() && xs != EXS_Unknown && xfer.getStreamCompression() == ESC_none && at < bytes.size() &&
+        PixelElementEnd(bytes, at, xfer) == bytes.size()) {
+      DcmMetaInfo* meta = impl->ff.getMetaInfo();
+      OFString ts;
+      impl->had_meta = meta && meta->card() > 0;
+      if (!impl->had_meta || meta->findAndGetOFString(DCM_TransferSyntaxUID, ts).bad() ||
+          DcmXfer(ts.c_str()).getXfer() != EXS_Unknown) {
+        impl->deferred_tail = bytes.subspan(at);
+        return DicomFile(std::move(impl));
+      }
+    }
+  }
 
   auto impl = std::make_unique<Impl>();
   DcmInputBufferStream in;
@@ -197,6 +258,8 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes) {
   return DicomFile(std::move(impl));
 }
 
+bool DicomFile::pixel_data_deferred() const { return !impl_->deferred_tail.empty(); }
+
 DicomItem DicomFile::dataset() { return DicomItem(impl_->ff.getDataset()); }
 DicomItem DicomFile::meta() { return DicomItem(impl_->ff.getMetaInfo()); }
 bool DicomFile::has_meta_header() const { return impl_->had_meta; }
@@ -212,35 +275,44 @@ Status DicomFile::ConvertToUtf8() {
   return Status::Ok();
 }
 
-Result<std::vector<uint8_t>> DicomFile::Serialize() {
+Result<SerializedFile> DicomFile::SerializeParts() {
   DcmDataset* ds = impl_->ff.getDataset();
   const E_TransferSyntax xfer = ds->getOriginalXfer();
   // Meta information (SOP UIDs, transfer syntax) follows the dataset.
   OFCondition c = impl_->ff.validateMetaInfo(xfer, EWM_updateMeta);
   if (c.bad()) return FromCondition(ErrorCode::kInternal, "cannot build meta header", c);
 
-  std::vector<uint8_t> out;
+  SerializedFile out;
+  out.tail = impl_->deferred_tail;
   const size_t estimate = impl_->ff.calcElementLength(xfer, EET_ExplicitLength) + 4096;
   std::vector<uint8_t> buf(std::min<size_t>(estimate, 64u << 20));
   DcmOutputBufferStream stream(buf.data(), buf.size());
   impl_->ff.transferInit();
   do {
-    c = impl_->ff.write(stream, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL,
-                        EPD_noChange, 0, 0, 0, EWM_dontUpdateMeta);
+    c = impl_->ff.write(stream, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL, EPD_noChange, 0, 0, 0,
+                        EWM_dontUpdateMeta);
     void* p = nullptr;
     offile_off_t n = 0;
     stream.flushBuffer(p, n);
-    if (out.empty() && c.good() && static_cast<size_t>(n) <= buf.size() && p == buf.data()) {
+    if (out.head.empty() && c.good() && static_cast<size_t>(n) <= buf.size() && p == buf.data()) {
       buf.resize(static_cast<size_t>(n));  // written in one go: keep the buffer
-      out.swap(buf);
+      out.head.swap(buf);
       break;
     }
     const uint8_t* bp = static_cast<const uint8_t*>(p);
-    out.insert(out.end(), bp, bp + n);
+    out.head.insert(out.head.end(), bp, bp + n);
   } while (c == EC_StreamNotifyClient);
   impl_->ff.transferEnd();
   if (c.bad()) return FromCondition(ErrorCode::kInternal, "cannot write", c);
   return out;
+}
+
+Result<std::vector<uint8_t>> DicomFile::Serialize() {
+  auto parts = SerializeParts();
+  if (!parts.ok()) return parts.status();
+  std::vector<uint8_t> all = std::move(parts->head);
+  all.insert(all.end(), parts->tail.begin(), parts->tail.end());
+  return all;
 }
 
 }  // namespace rwd

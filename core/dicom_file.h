@@ -70,12 +70,28 @@ class DicomItem {
   void* item_;  // DcmItem*
 };
 
+struct ParseOptions {
+  // Parse the header only and keep Pixel Data as raw bytes of the caller's
+  // buffer, to be written back unchanged (the fast path when pixels are not
+  // touched). Taken only when Pixel Data is the last element and the
+  // encoding allows it; otherwise the file is parsed whole. REQUIRES: the
+  // buffer outlives the DicomFile.
+  bool defer_pixel_data = false;
+};
+
+// A serialised file: `head` then the deferred raw Pixel Data (may be empty).
+struct SerializedFile {
+  std::vector<uint8_t> head;
+  std::span<const uint8_t> tail;
+  size_t size() const { return head.size() + tail.size(); }
+};
+
 class DicomFile {
  public:
-  // Parses a whole file held in memory (with or without preamble). Fails with
+  // Parses a file held in memory (with or without preamble). Fails with
   // kNotDicom, kTruncated or kUnsupportedTransferSyntax and a message that
   // names no attribute value.
-  static Result<DicomFile> Parse(std::span<const uint8_t> bytes);
+  static Result<DicomFile> Parse(std::span<const uint8_t> bytes, const ParseOptions& options = {});
 
   DicomFile(DicomFile&&) noexcept;
   DicomFile& operator=(DicomFile&&) noexcept;
@@ -94,6 +110,10 @@ class DicomFile {
   // Writes a Part 10 file in the transfer syntax it was read in; the meta
   // header's SOP Class/Instance UIDs are updated from the dataset.
   Result<std::vector<uint8_t>> Serialize();
+  // The same without copying deferred Pixel Data: head + tail.
+  Result<SerializedFile> SerializeParts();
+  // True when Pixel Data was deferred (ParseOptions::defer_pixel_data).
+  bool pixel_data_deferred() const;
 
  private:
   friend class PixelData;  // core/pixel_data.h: decodes and rewrites the pixels

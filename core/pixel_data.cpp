@@ -1,5 +1,7 @@
 #include "core/pixel_data.h"
 
+#include "core/dicom_file_impl.h"
+
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -24,15 +26,6 @@ namespace rwd {
 // host every 16/32-bit access would need swapping. Debian's targets here are
 // little endian.
 static_assert(std::endian::native == std::endian::little, "PixelData assumes a little-endian host");
-
-// DicomFile's private state (dicom_file.cpp). PixelData is DicomFile's friend
-// and reaches the DCMTK dataset through it. This definition must stay token
-// for token the one in dicom_file.cpp (one-definition rule); if it changes
-// there, move it into a core-private header included by both.
-struct DicomFile::Impl {
-  DcmFileFormat ff;
-  bool had_meta = false;
-};
 
 namespace {
 

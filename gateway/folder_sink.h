@@ -22,7 +22,8 @@ class FolderSink {
                   const std::string& source);
 
   // Writes bytes to root/rel_path; returns the full path.
-  Result<std::string> Write(const std::string& rel_path, std::span<const uint8_t> bytes);
+  Result<std::string> Write(const std::string& rel_path, std::span<const uint8_t> bytes,
+                            std::span<const uint8_t> more = {});
 
   // A path component from an identifier: only [A-Za-z0-9._^-] survive.
   static std::string SafeComponent(std::string_view s);

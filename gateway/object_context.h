@@ -14,17 +14,37 @@
 
 namespace rwd::gateway {
 
+// Allocates without zero-filling: read buffers are overwritten at once, and a
+// worker reuses one buffer for all its objects (no page faults per file).
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  using std::allocator<T>::allocator;
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using ByteBuffer = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
+
 struct ObjectContext {
   std::string path;      // as found on disk
   std::string rel_path;  // relative to the input root (stored in the database)
-  std::vector<uint8_t> bytes;  // the original file
+  ByteBuffer bytes;  // the original file (the worker's reused buffer)
   std::string sha256_in;
   std::optional<DicomFile> dicom;
   std::string modality, sop_class_uid;
   anon::BurnedInRisk burned_in;  // assessed on the original header
   anon::PhiTerms phi;            // the original identifiers (memory only), for pixel text
   anon::HeaderResult header;
-  std::vector<uint8_t> out_bytes;  // the de-identified file, once serialised
+  SerializedFile out;  // the de-identified file (head + unchanged pixel data), once serialised
   std::string sha256_out;
   std::string output_path;         // where it was written (released)
   std::vector<db::Finding> findings;

@@ -46,6 +46,7 @@ class Worker {
 
   void Process(SourceItem item) {
     ObjectContext o;
+    o.bytes.swap(buffer_);  // reuse the worker's buffer: no allocation per file
     o.path = std::move(item.path);
     o.rel_path = std::move(item.rel_path);
     StageResult fate = StageResult::Continue();
@@ -66,6 +67,8 @@ class Worker {
       if (fate.outcome != Outcome::kContinue) decided_by = stage->name();
     }
     Finish(o, fate, decided_by);
+    o.dicom.reset();  // it may point into the buffer
+    buffer_.swap(o.bytes);
   }
 
  private:
@@ -84,7 +87,7 @@ class Worker {
     r.findings = std::move(o.findings);
     if (fate.outcome == Outcome::kQuarantine && !o.bytes.empty()) {
       // The quarantine keeps the original, named by its hash.
-      auto q = FolderSink(run_.quarantine_dir).Write(o.sha256_in + ".dcm", o.bytes);
+      auto q = FolderSink(run_.quarantine_dir).Write(o.sha256_in + ".dcm", std::span<const uint8_t>(o.bytes.data(), o.bytes.size()));
       if (q.ok()) r.output_path = q.value();
       else fate.reason += " (and the copy into the quarantine failed: " + q.status().message() + ")";
     }
@@ -92,7 +95,7 @@ class Worker {
       case Outcome::kContinue:
         r.state = db::ObjectState::kReleased;
         r.sha256_out = o.sha256_out;
-        r.size_out = static_cast<int64_t>(o.out_bytes.size());
+        r.size_out = static_cast<int64_t>(o.out.size());
         r.new_study_uid = o.header.new_study_uid;
         r.new_series_uid = o.header.new_series_uid;
         r.new_sop_uid = o.header.new_sop_uid;
@@ -115,7 +118,7 @@ class Worker {
     Status s = run_.store.RecordObject(run_.run_id, r);
     std::lock_guard<std::mutex> lock(run_.mu);
     run_.summary.bytes_in += o.bytes.size();
-    run_.summary.bytes_out += o.out_bytes.size();
+    run_.summary.bytes_out += o.out.size();
     if (fate.outcome != Outcome::kContinue)
       ++run_.summary.reasons[std::string(db::ObjectStateName(r.state)) + ": " + ErrorCodeText(fate.code)];
     if (!s.ok() && run_.fatal.ok()) run_.fatal = s;
@@ -128,6 +131,7 @@ class Worker {
   CleanPixelsStage pixels_;
   ReleaseStage release_;
   std::vector<Stage*> stages_;
+  ByteBuffer buffer_;
 };
 
 }  // namespace

@@ -48,7 +48,11 @@ std::pair<int, int> CheckDicomdirReferences(ObjectContext& o) {
 }  // namespace
 
 StageResult IdentifyStage::Run(ObjectContext& o) {
-  auto parsed = DicomFile::Parse(o.bytes);
+  // Pixels untouched (no pixel cleaning): parse the header only and write the
+  // pixel bytes back as they are.
+  ParseOptions options;
+  options.defer_pixel_data = profile_.pixels.burned_in == rules::BurnedInMode::kQuarantineAtRisk;
+  auto parsed = DicomFile::Parse(std::span<const uint8_t>(o.bytes.data(), o.bytes.size()), options);
   if (!parsed.ok()) {
     const Status& s = parsed.status();
     if (s.code() == ErrorCode::kUnsupportedTransferSyntax) return StageResult::Quarantine(s.code(), s.message());
@@ -88,7 +92,7 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
     if (all) return StageResult::Reject(ErrorCode::kFiltered, "rejected by the profile filter " + entry.origin);
   }
   o.burned_in = anon::AssessBurnedInRisk(ds);
-  o.phi = anon::CollectPhiTerms(ds);
+  if (profile_.pixels.burned_in != rules::BurnedInMode::kQuarantineAtRisk) o.phi = anon::CollectPhiTerms(ds);
   return StageResult::Continue();
 }
 

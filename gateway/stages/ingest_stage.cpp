@@ -34,7 +34,7 @@ StageResult IngestStage::Run(ObjectContext& o) {
   }
   ::close(fd);
   if (got != o.bytes.size()) return StageResult::Reject(ErrorCode::kIoError, "short read (file changed while reading?)");
-  o.sha256_in = Sha256Hex(o.bytes);
+  o.sha256_in = Sha256Hex(std::span<const uint8_t>(o.bytes.data(), o.bytes.size()));
   if (o.bytes.empty()) return StageResult::Reject(ErrorCode::kEmptyFile, "empty file (0 bytes)");
   return StageResult::Continue();
 }

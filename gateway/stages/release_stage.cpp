@@ -5,14 +5,17 @@
 namespace rwd::gateway {
 
 StageResult ReleaseStage::Run(ObjectContext& o) {
-  auto bytes = o.dicom->Serialize();
-  if (!bytes.ok()) return StageResult::Quarantine(bytes.status().code(), bytes.status().message());
-  o.out_bytes = std::move(bytes).value();
+  auto out = o.dicom->SerializeParts();
+  if (!out.ok()) return StageResult::Quarantine(out.status().code(), out.status().message());
+  o.out = std::move(out).value();
   const anon::HeaderResult& h = o.header;
   const std::string rel = FolderSink::SafeComponent(h.pseudonym) + "/" + FolderSink::SafeComponent(h.new_study_uid) +
                           "/" + FolderSink::SafeComponent(h.new_series_uid) + "/" +
                           FolderSink::SafeComponent(h.new_sop_uid) + ".dcm";
-  const std::string sha_out = Sha256Hex(o.out_bytes);
+  Sha256 sha;
+  sha.Update(o.out.head);
+  sha.Update(o.out.tail);
+  const std::string sha_out = ToHex(sha.Finish());
   std::string first;
   switch (sink_.ClaimPath(rel, sha_out, &first, o.rel_path)) {
     case FolderSink::Claim::kNew: break;
@@ -22,7 +25,7 @@ StageResult ReleaseStage::Run(ObjectContext& o) {
       return StageResult::Quarantine(ErrorCode::kUnsafe,
                                      "SOP Instance UID also used by " + first + " with different content");
   }
-  auto written = sink_.Write(rel, o.out_bytes);
+  auto written = sink_.Write(rel, o.out.head, o.out.tail);
   if (!written.ok()) return StageResult::Quarantine(written.status().code(), written.status().message());
   o.output_path = written.value();
   o.sha256_out = sha_out;
