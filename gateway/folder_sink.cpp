@@ -46,9 +46,16 @@ Result<std::string> FolderSink::Write(const std::string& rel, std::span<const ui
   const std::string path = root_ + "/" + rel;
   Status s = EnsureDir(fs::path(path).parent_path().string());
   if (!s.ok()) return s;
+  // An unnamed file linked into place once complete (O_TMPFILE): readers
+  // never see a partial object, at the cost of one directory operation. Where
+  // the file system lacks O_TMPFILE, or the name exists (a rerun), a
+  // temporary name is renamed over it instead.
+  const std::string dir = fs::path(path).parent_path().string();
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  const bool unnamed = fd >= 0;
   const std::string tmp = path + ".part" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()) % 100000);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error(ErrorCode::kIoError, "cannot create " + tmp + ": " + std::strerror(errno));
+  if (!unnamed) fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Error(ErrorCode::kIoError, "cannot create a file in " + dir + ": " + std::strerror(errno));
   // One writev for both parts; loop for short writes.
   const size_t total = bytes.size() + more.size();
   size_t done = 0;
@@ -63,9 +70,28 @@ Result<std::string> FolderSink::Write(const std::string& rel, std::span<const ui
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  const bool wrote = done == total;
-  const bool ok = ::close(fd) == 0 && wrote;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (done != total) {
+    const std::string err = std::strerror(errno);
+    ::close(fd);
+    if (!unnamed) ::unlink(tmp.c_str());
+    return Status::Error(ErrorCode::kIoError, "cannot write " + path + ": " + err);
+  }
+  if (unnamed) {
+    const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      if (::close(fd) != 0) return Status::Error(ErrorCode::kIoError, "cannot close " + path);
+      return path;
+    }
+    // The name exists (a rerun): link under a temporary name, then rename over.
+    ::unlink(tmp.c_str());
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      const std::string err = std::strerror(errno);
+      ::close(fd);
+      return Status::Error(ErrorCode::kIoError, "cannot link " + path + ": " + err);
+    }
+  }
+  const bool closed = ::close(fd) == 0;
+  if (!closed || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string err = std::strerror(errno);
     ::unlink(tmp.c_str());
     return Status::Error(ErrorCode::kIoError, "cannot write " + path + ": " + err);
