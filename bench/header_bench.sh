@@ -67,12 +67,14 @@ run_dcmodify_cp() { cp -r "$CORPUS" "$DST"; }
 run_dcmodify() { find "$DST" -type f -print0 |
                    xargs -0 dcmodify -q -nb -ie -imt "${DCMOD_ARGS[@]}"; }
 
-# time_it NAME: sync, run run_NAME, record wall seconds in $WORK/t.NAME.
+# time_it NAME: sync, run run_NAME, append "wall cpu" seconds to $WORK/t.NAME.
+# bash's time keyword (like /usr/bin/time) counts user+sys of all children;
+# CPU seconds hardly move when something else competes for the cores, wall does.
+TIMEFORMAT='%3R %3U %3S'
 time_it() {
   sync
-  local t0 t1
-  t0=$(date +%s.%N); "run_$1"; t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}' >>"$WORK/t.$1"
+  { time "run_$1" 2>&3; } 3>&2 2>"$WORK/time.last"   # the tool's stderr still shows
+  awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$WORK/time.last" >>"$WORK/t.$1"
 }
 clean() { rm -rf "$DST" "$DST.work"; sync; }
 check() {  # every tool must leave N files behind (untimed)
@@ -109,19 +111,25 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) (anything else runni
 echo "last rwdgate run:" $(grep -o '"\(released\|quarantined\|rejected\)":[0-9]*' "$WORK/rwdgate.json")
 
 # ---- report ----------------------------------------------------------------
-median() { sort -n "$WORK/t.$1" | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-CP=$(median cp)
-row() {  # label seconds
-  awk -v l="$1" -v s="$2" -v n="$N" -v b="$BYTES" -v cp="$CP" \
-    'BEGIN {printf "%-22s %8.3f %10.0f %9.0f %8.2fx\n", l, s, n/s, b/1e6/s, s/cp}'
+median() {  # median NAME COLUMN (1 = wall, 2 = cpu)
+  cut -d' ' -f"$2" "$WORK/t.$1" | sort -n |
+    awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
 }
+CP=$(median cp 1) CPCPU=$(median cp 2)
+row() {  # label wall cpu
+  awk -v l="$1" -v s="$2" -v c="$3" -v n="$N" -v b="$BYTES" -v cp="$CP" -v cpc="$CPCPU" \
+    'BEGIN {printf "%-22s %7.3f %8.0f %7.0f %7.2fx %8.3f %7.2fx\n", l, s, n/s, b/1e6/s, s/cp, c, c/cpc}'
+}
+sum() { awk -v a="$(median "$1" "$3")" -v b="$(median "$2" "$3")" 'BEGIN {print a + b}'; }
 echo
-printf '%-22s %8s %10s %9s %9s\n' tool "median s" "files/s" "MB/s" "vs cp"
-row "cp -r" "$CP"
-row "rwdgate run" "$(median rwdgate)"
-row "gdcmanon --dumb" "$(median gdcmanon)"
-row "dcmodify (edit only)" "$(median dcmodify)"
-row "dcmodify (cp + edit)" "$(awk -v a="$(median dcmodify_cp)" -v b="$(median dcmodify)" 'BEGIN {print a + b}')"
-echo "(all runs, seconds:" $(for t in cp rwdgate gdcmanon dcmodify; do echo "$t=[$(paste -sd' ' "$WORK/t.$t")]"; done) ")"
+printf '%-22s %7s %8s %7s %8s %8s %8s\n' tool "wall s" "files/s" "MB/s" "vs cp" "cpu s" "vs cp"
+row "cp -r" "$CP" "$CPCPU"
+row "rwdgate run" "$(median rwdgate 1)" "$(median rwdgate 2)"
+row "gdcmanon --dumb" "$(median gdcmanon 1)" "$(median gdcmanon 2)"
+row "dcmodify (edit only)" "$(median dcmodify 1)" "$(median dcmodify 2)"
+row "dcmodify (cp + edit)" "$(sum dcmodify_cp dcmodify 1)" "$(sum dcmodify_cp dcmodify 2)"
+echo "(medians of $REPS runs; cpu = user+sys; wall of every run:" \
+  $(for t in cp rwdgate gdcmanon dcmodify; do echo "$t=[$(cut -d' ' -f1 "$WORK/t.$t" | paste -sd' ')]"; done) ")"
 echo
-awk -v s="$(median rwdgate)" -v cp="$CP" 'BEGIN {printf "rwdgate/cp = %.2fx (target <= 1.3x)\n", s/cp}'
+awk -v s="$(median rwdgate 1)" -v cp="$CP" -v c="$(median rwdgate 2)" -v cpc="$CPCPU" \
+  'BEGIN {printf "rwdgate/cp = %.2fx (target <= 1.3x; cpu %.2fx)\n", s/cp, c/cpc}'

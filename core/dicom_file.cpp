@@ -219,9 +219,18 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
     impl->ff.transferInit();
     OFCondition c = impl->ff.readUntilTag(in, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
     impl->ff.transferEnd();
-    const E_TransferSyntax xs = impl->ff.getDataset()->getOriginalXfer();
+    // The dataset's own transfer syntax is settled only at the end of a full
+    // read: take the meta header's, else what the parser detected.
+    E_TransferSyntax xs = impl->ff.getDataset()->getOriginalXfer();
+    OFString meta_ts;
+    if (impl->ff.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, meta_ts).good())
+      xs = DcmXfer(meta_ts.c_str()).getXfer();
     DcmXfer xfer(xs);
-    const size_t at = static_cast<size_t>(in.tell());
+    // DCMTK stops after reading the Pixel Data tag and length: the element
+    // starts 12 (explicit VR) or 8 (implicit VR) bytes before.
+    const size_t after = static_cast<size_t>(in.tell());
+    const size_t header_len = xfer.isExplicitVR() ? 12 : 8;
+    const size_t at = after >= header_len ? after - header_len : bytes.size();
     if (c.good() && xs != EXS_Unknown && xfer.getStreamCompression() == ESC_none && at < bytes.size() &&
         PixelElementEnd(bytes, at, xfer) == bytes.size()) {
       DcmMetaInfo* meta = impl->ff.getMetaInfo();

@@ -57,34 +57,40 @@ double Verify(const Context& c, const cv::Rect& box, const std::vector<const Blo
   const int h = box.height, w = box.width;
   const int n = static_cast<int>(glyphs.size());
   if (n < 3 || w < 2 * h) return 0;
-  // Glyphs of text share a height and a baseline: most are as tall as the
-  // line (capitals, digits, ascenders) and end on the same row.
-  std::vector<int> bottoms, heights;
+  // Glyphs of text sit on one baseline and are at least x-height tall
+  // (lowercase, digits, capitals); descenders and punctuation are the
+  // exceptions.
+  std::vector<int> bottoms;
   double extent = 0;
-  int area = 0;
+  int area = 0, covered = 0, last_right = box.x;
   for (const Blob* g : glyphs) {
     area += g->area;
-    if (g->box.height * 10 < h * 6) continue;
+    // Width the glyphs cover along the line (letters fill most of a line;
+    // a trace of spikes does not).
+    const int left = std::max(last_right, g->box.x), right = g->box.x + g->box.width;
+    if (right > left) covered += right - left;
+    last_right = std::max(last_right, right);
+    if (g->box.height * 5 < h * 2) continue;
     bottoms.push_back(g->box.y + g->box.height);
-    heights.push_back(g->box.height);
     extent += static_cast<double>(g->area) / g->box.area();
   }
-  const int tall = static_cast<int>(heights.size());
-  DBG("line %d,%d %dx%d n=%d tall=%d\n", box.x, box.y, w, h, n, tall);
-  if (tall < 3 || tall * 10 < n * 6) return 0;
+  const int tall = static_cast<int>(bottoms.size());
+  DBG("line %d,%d %dx%d n=%d tall=%d\n", box.x, box.y, w, h, n, tall); for (const Blob* g : glyphs) DBG("    g %d,%d %dx%d a=%d\n", g->box.x, g->box.y, g->box.width, g->box.height, g->area);
+  if (tall < 3) return 0;
   std::nth_element(bottoms.begin(), bottoms.begin() + tall / 2, bottoms.end());
-  std::nth_element(heights.begin(), heights.begin() + tall / 2, heights.end());
-  const int base = bottoms[tall / 2], height = heights[tall / 2];
+  const int base = bottoms[tall / 2];
   int aligned = 0;
   for (const Blob* g : glyphs)
-    aligned += std::abs(g->box.y + g->box.height - base) * 7 <= height &&
-               std::abs(g->box.height - height) * 5 <= height;
-  DBG("  aligned=%d extent=%.2f\n", aligned, extent / tall);
-  if (aligned < 3 || aligned * 10 < n * 6) return 0;
-  // Strokes are thin: glyph blobs fill only part of their box.
-  if (extent / tall > 0.75) return 0;
+    aligned += g->box.height * 5 >= h * 2 && std::abs(g->box.y + g->box.height - base) * 7 <= h;
+  const double coverage = static_cast<double>(covered) / w;
+  DBG("  aligned=%d extent=%.2f coverage=%.2f\n", aligned, extent / tall, coverage);
+  if (aligned < 3 || aligned * 10 < n * 6 || coverage < 0.4) return 0;
+  // Strokes are thin: glyph blobs fill part of their box, more than a
+  // curve or a trace does.
+  extent /= tall;
+  if (extent > 0.85 || extent < 0.2) return 0;
   const double fill = static_cast<double>(area) / box.area();
-  if (fill < 0.06 || fill > 0.7) return 0;
+  if (fill < 0.1 || fill > 0.7) return 0;
   // Text stands on clean background: few strokes right above, below,
   // before and after the line.
   const int band = std::max(1, h * 15 / 100), side = std::max(2, h * 3 / 10);
