@@ -78,6 +78,17 @@ TEST_CASE("no planted PHI token and no original UID survives in any output byte"
       CHECK_MESSAGE(text.find(uid) == std::string_view::npos, "original UID survives in ", f);
   }
   CHECK_MESSAGE(TreeHash(e.in()) == before, "the input tree must not change");
+  // No attribute value at rest outside the input and the quarantine: not in
+  // the database (WAL checkpointed when the run closed), nor in what was printed.
+  for (const std::string& where : {e.work() + "/rwdgate.db", std::string()}) {
+    std::string text = where.empty() ? r.cmd.out + r.cmd.err : ReadText(where);
+    for (const std::string& f : ListFiles(e.work()))
+      if (f.find("rwdgate.db") != std::string::npos && where.size()) text += ReadText(f);
+    for (const std::string& t : e.manifest.phi_tokens)
+      CHECK_MESSAGE(text.find(t) == std::string::npos, t, " found in ", where.empty() ? "the output" : where);
+    for (const std::string& uid : e.manifest.original_uids)
+      CHECK_MESSAGE(text.find(uid) == std::string::npos, "an original UID found in ", where.empty() ? "the output" : where);
+  }
 }
 
 TEST_CASE("every UID in the output is new, and references point at the new UIDs of their targets") {
