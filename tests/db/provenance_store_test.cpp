@@ -9,12 +9,12 @@
 
 #include "db/migrations.h"
 #include "db/sqlite_db.h"
-#include "temp_dir.h"
+#include "tests/support/test_support.h"
 
 namespace rwd::db {
 namespace {
 
-using testing::TempDir;
+using rwd::testing::TempDir;
 
 // A distinct 64-hex-digit value standing in for an HMAC or SHA-256.
 std::string Hex64(unsigned n) {

@@ -7,12 +7,12 @@
 #include <limits>
 #include <string>
 
-#include "temp_dir.h"
+#include "tests/support/test_support.h"
 
 namespace rwd::db {
 namespace {
 
-using testing::TempDir;
+using rwd::testing::TempDir;
 
 std::unique_ptr<SqliteDb> OpenOrDie(const std::string& path) {
   auto db = SqliteDb::Open(path);
