@@ -251,7 +251,7 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
   impl->ff.transferInit();
   OFCondition c = impl->ff.read(in, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
   impl->ff.transferEnd();
-  if (c.bad()) return FromCondition(ErrorCode::kTruncated, "cannot parse", c);
+  if (c.bad()) return FromCondition(ErrorCode::kTruncated, "truncated or malformed, cannot parse", c);
   if (in.avail() != 0)
     return Status::Error(ErrorCode::kTruncated, "parser stopped before the end of the file");
 

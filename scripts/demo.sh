@@ -27,9 +27,13 @@ echo "(exit code $status; 0 = run completed)"
 echo
 echo "== 3. What happened to every file (from the provenance database)"
 sqlite3 -column -header "$demo/work/rwdgate.db" "
-  SELECT state, count(*) AS files, coalesce(reason, '') AS reason
-  FROM objects WHERE run_id = (SELECT max(id) FROM runs)
-  GROUP BY state, reason ORDER BY state;"
+  SELECT state, count(*) AS files FROM objects
+  WHERE run_id = (SELECT max(id) FROM runs) GROUP BY state ORDER BY state;"
+echo
+echo "Not released, and why:"
+sqlite3 -column -header "$demo/work/rwdgate.db" "
+  SELECT state, reason_code, source_path, reason FROM objects
+  WHERE run_id = (SELECT max(id) FROM runs) AND state != 'released' ORDER BY state, source_path;"
 
 echo
 echo "== Where things are"
