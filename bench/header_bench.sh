@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2046,SC2054  # intended: splitting $(stats ...); tags like 0010,0010
 # header_bench.sh [N] [REPS] — header-only de-identification throughput of
 # `rwdgate run` against a plain `cp -r` of the same files, and against
 # gdcmanon (--dumb) and dcmodify doing comparable edits. See bench/README.md.
@@ -67,14 +68,18 @@ run_dcmodify_cp() { cp -r "$CORPUS" "$DST"; }
 run_dcmodify() { find "$DST" -type f -print0 |
                    xargs -0 dcmodify -q -nb -ie -imt "${DCMOD_ARGS[@]}"; }
 
-# time_it NAME: sync, run run_NAME, append "wall cpu" seconds to $WORK/t.NAME.
+# time_it NAME: sync, run run_NAME, append "wall cpu other" seconds to $WORK/t.NAME.
 # bash's time keyword (like /usr/bin/time) counts user+sys of all children;
 # CPU seconds hardly move when something else competes for the cores, wall does.
+# "other" = CPU seconds the rest of the machine used meanwhile (/proc/stat).
 TIMEFORMAT='%3R %3U %3S'
+busy() { awk '/^cpu / {print ($2 + $3 + $4 + $7 + $8 + $9) / 100}' /proc/stat; }
 time_it() {
   sync
+  local b0; b0=$(busy)
   { time "run_$1" 2>&3; } 3>&2 2>"$WORK/time.last"   # the tool's stderr still shows
-  awk '{printf "%.3f %.3f\n", $1, $2 + $3}' "$WORK/time.last" >>"$WORK/t.$1"
+  awk -v b0="$b0" -v b1="$(busy)" '{c = $2 + $3; o = b1 - b0 - c; printf "%.3f %.3f %.2f\n", $1, c, (o > 0 ? o : 0)}' \
+    "$WORK/time.last" >>"$WORK/t.$1"
 }
 clean() { rm -rf "$DST" "$DST.work"; sync; }
 check() {  # every tool must leave N files behind (untimed)
@@ -111,25 +116,35 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg) (anything else runni
 echo "last rwdgate run:" $(grep -o '"\(released\|quarantined\|rejected\)":[0-9]*' "$WORK/rwdgate.json")
 
 # ---- report ----------------------------------------------------------------
-median() {  # median NAME COLUMN (1 = wall, 2 = cpu)
+median() {  # median NAME COLUMN (1 = wall, 2 = cpu, 3 = other)
   cut -d' ' -f"$2" "$WORK/t.$1" | sort -n |
     awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'
 }
-CP=$(median cp 1) CPCPU=$(median cp 2)
-row() {  # label wall cpu
-  awk -v l="$1" -v s="$2" -v c="$3" -v n="$N" -v b="$BYTES" -v cp="$CP" -v cpc="$CPCPU" \
-    'BEGIN {printf "%-22s %7.3f %8.0f %7.0f %7.2fx %8.3f %7.2fx\n", l, s, n/s, b/1e6/s, s/cp, c, c/cpc}'
+best() { cut -d' ' -f1 "$WORK/t.$1" | sort -n | head -1; }   # fastest wall
+stats() { echo "$(median "$1" 1) $(best "$1") $(median "$1" 2) $(median "$1" 3)"; }
+paste -d' ' "$WORK/t.dcmodify_cp" "$WORK/t.dcmodify" |
+  awk '{print $1 + $4, $2 + $5, $3 + $6}' >"$WORK/t.dcmodify_total"
+read -r CP CPBEST CPCPU _ <<<"$(stats cp)"
+row() {  # label median-wall best-wall cpu other
+  awk -v l="$1" -v s="$2" -v m="$3" -v c="$4" -v o="$5" -v n="$N" -v b="$BYTES" \
+      -v cp="$CP" -v cpm="$CPBEST" -v cpc="$CPCPU" 'BEGIN {
+    printf "%-21s %6.3f %7.0f %6.0f %6.2fx | %6.3f %6.2fx | %6.3f %6.2fx | %5.2f\n",
+           l, s, n/s, b/1e6/s, s/cp, m, m/cpm, c, c/cpc, o}'
 }
-sum() { awk -v a="$(median "$1" "$3")" -v b="$(median "$2" "$3")" 'BEGIN {print a + b}'; }
 echo
-printf '%-22s %7s %8s %7s %8s %8s %8s\n' tool "wall s" "files/s" "MB/s" "vs cp" "cpu s" "vs cp"
-row "cp -r" "$CP" "$CPCPU"
-row "rwdgate run" "$(median rwdgate 1)" "$(median rwdgate 2)"
-row "gdcmanon --dumb" "$(median gdcmanon 1)" "$(median gdcmanon 2)"
-row "dcmodify (edit only)" "$(median dcmodify 1)" "$(median dcmodify 2)"
-row "dcmodify (cp + edit)" "$(sum dcmodify_cp dcmodify 1)" "$(sum dcmodify_cp dcmodify 2)"
-echo "(medians of $REPS runs; cpu = user+sys; wall of every run:" \
-  $(for t in cp rwdgate gdcmanon dcmodify; do echo "$t=[$(cut -d' ' -f1 "$WORK/t.$t" | paste -sd' ')]"; done) ")"
+echo "                     ---- median wall --------- | -- best wall - | -- cpu (u+s) - | other"
+printf '%-21s %6s %7s %6s %7s | %6s %7s | %6s %7s | %5s\n' \
+  tool s files/s MB/s "vs cp" s "vs cp" s "vs cp" cpu-s
+row "cp -r"                $(stats cp)
+row "rwdgate run"          $(stats rwdgate)
+row "gdcmanon --dumb"      $(stats gdcmanon)
+row "dcmodify (edit only)" $(stats dcmodify)
+row "dcmodify (cp + edit)" $(stats dcmodify_total)
+echo "$REPS runs each. best = fastest run. cpu = user+sys of the tool. other = median CPU seconds" \
+     "other processes used during the tool's runs: well above 0 means something competed for the" \
+     "$(nproc) cores and the wall times are skewed (best is then the fairer number)."
+echo "wall of every run:" $(for t in cp rwdgate gdcmanon dcmodify; do echo "$t=[$(cut -d' ' -f1 "$WORK/t.$t" | paste -sd' ')]"; done)
 echo
-awk -v s="$(median rwdgate 1)" -v cp="$CP" -v c="$(median rwdgate 2)" -v cpc="$CPCPU" \
-  'BEGIN {printf "rwdgate/cp = %.2fx (target <= 1.3x; cpu %.2fx)\n", s/cp, c/cpc}'
+read -r RW RWBEST RWCPU _ <<<"$(stats rwdgate)"
+awk -v s="$RW" -v cp="$CP" -v m="$RWBEST" -v cpm="$CPBEST" -v c="$RWCPU" -v cpc="$CPCPU" \
+  'BEGIN {printf "rwdgate/cp = %.2fx (target <= 1.3x; best runs %.2fx; cpu %.2fx)\n", s/cp, m/cpm, c/cpc}'

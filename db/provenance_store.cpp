@@ -107,11 +107,8 @@ Result<int64_t> ProvenanceStore::BeginRun(const RunInfo& info) {
   return db_->LastInsertRowId();
 }
 
-Status ProvenanceStore::RecordObject(int64_t run_id, const ObjectRecord& o) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Transaction txn(*db_);
-  Status s = txn.Begin();
-  if (!s.ok()) return s;
+Status ProvenanceStore::InsertObject(int64_t run_id, const ObjectRecord& o) {
+  Status s;
   {
     Result<Statement> st = db_->Prepare(kInsertObject);
     if (!st.ok()) return st.status();
@@ -140,7 +137,7 @@ Status ProvenanceStore::RecordObject(int64_t run_id, const ObjectRecord& o) {
     BindOptional(*st, 19, o.output_path);
     st->BindText(20, o.stage);
     s = st->Run();
-    if (!s.ok()) return s;  // txn rolls back
+    if (!s.ok()) return s;  // the caller's transaction rolls back
   }
   const int64_t object_id = db_->LastInsertRowId();
   for (const Finding& f : o.findings) {
@@ -149,7 +146,23 @@ Status ProvenanceStore::RecordObject(int64_t run_id, const ObjectRecord& o) {
     st->BindInt64(1, object_id).BindText(2, f.stage).BindText(3, f.kind);
     BindOptional(*st, 4, f.detail_json);
     s = st->Run();
-    if (!s.ok()) return s;  // txn rolls back, the object too
+    if (!s.ok()) return s;  // the caller's transaction rolls back, the object too
+  }
+  return Status::Ok();
+}
+
+Status ProvenanceStore::RecordObject(int64_t run_id, const ObjectRecord& o) {
+  return RecordObjects(run_id, std::span<const ObjectRecord>(&o, 1));
+}
+
+Status ProvenanceStore::RecordObjects(int64_t run_id, std::span<const ObjectRecord> objects) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction txn(*db_);
+  Status s = txn.Begin();
+  if (!s.ok()) return s;
+  for (const ObjectRecord& o : objects) {
+    s = InsertObject(run_id, o);
+    if (!s.ok()) return s;  // txn rolls back: none of the batch is recorded
   }
   return txn.Commit();
 }

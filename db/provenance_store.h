@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ class ProvenanceStore {
   // Records one object and its findings in one transaction: all or nothing.
   // Fails if the run does not exist or has ended.
   Status RecordObject(int64_t run_id, const ObjectRecord& object);
+  // Records several objects in one transaction (all or none): how the
+  // gateway's writer thread keeps commits off the workers' path.
+  Status RecordObjects(int64_t run_id, std::span<const ObjectRecord> objects);
 
   // Ends a running run. `status`: "completed", "failed" or "interrupted"
   // (else kInvalidArgument). `summary_json` "" is stored as NULL. Fails if
@@ -104,6 +108,8 @@ class ProvenanceStore {
  private:
   explicit ProvenanceStore(std::unique_ptr<SqliteDb> db);
   Status CheckRunExists(int64_t run_id);  // REQUIRES: mu_ held
+  // One object and its findings. REQUIRES: mu_ held, a transaction open.
+  Status InsertObject(int64_t run_id, const ObjectRecord& object);
 
   std::mutex mu_;
   std::unique_ptr<SqliteDb> db_;

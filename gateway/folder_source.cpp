@@ -17,7 +17,12 @@ void FolderSource::Walk(const std::function<void(SourceItem)>& emit) const {
     if (!ec) excluded.push_back(c);
   }
   const fs::path root(root_);
+  // Paths found by the walk all start with the root as given: cutting the
+  // prefix is exact and far cheaper than fs::relative (which canonicalises).
+  const std::string prefix = root.string() + (root.string().ends_with('/') ? "" : "/");
   auto rel = [&](const fs::path& p) {
+    const std::string s = p.string();
+    if (s.rfind(prefix, 0) == 0) return s.substr(prefix.size());
     std::error_code ec;
     return fs::relative(p, root, ec).string();
   };

@@ -13,6 +13,7 @@
 #include "gateway/folder_sink.h"
 #include "gateway/folder_source.h"
 #include "gateway/progress.h"
+#include "gateway/provenance_writer.h"
 #include "gateway/stages/clean_pixels_stage.h"
 #include "gateway/stages/deidentify_header_stage.h"
 #include "gateway/stages/identify_stage.h"
@@ -27,13 +28,12 @@ namespace {
 // Shared by the workers of one run.
 struct RunState {
   int64_t run_id;
-  db::ProvenanceStore& store;
+  ProvenanceWriter& writer;
   FolderSink sink;
   std::string quarantine_dir;
   ProgressCounters counters;
-  std::mutex mu;  // guards the fields below
+  std::mutex mu;  // guards the field below
   RunSummary summary;
-  Status fatal;
 };
 
 // One worker's stages, in the order they run (DESIGN.md "The pipeline").
@@ -115,13 +115,14 @@ class Worker {
       r.reason_code = ErrorCodeName(fate.code);
       r.reason = fate.reason;
     }
-    Status s = run_.store.RecordObject(run_.run_id, r);
-    std::lock_guard<std::mutex> lock(run_.mu);
-    run_.summary.bytes_in += o.bytes.size();
-    run_.summary.bytes_out += o.out.size();
-    if (fate.outcome != Outcome::kContinue)
-      ++run_.summary.reasons[std::string(db::ObjectStateName(r.state)) + ": " + ErrorCodeText(fate.code)];
-    if (!s.ok() && run_.fatal.ok()) run_.fatal = s;
+    {
+      std::lock_guard<std::mutex> lock(run_.mu);
+      run_.summary.bytes_in += o.bytes.size();
+      run_.summary.bytes_out += o.out.size();
+      if (fate.outcome != Outcome::kContinue)
+        ++run_.summary.reasons[std::string(db::ObjectStateName(r.state)) + ": " + ErrorCodeText(fate.code)];
+    }
+    run_.writer.Add(std::move(r));
   }
 
   RunState& run_;
@@ -149,7 +150,8 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
   if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + options_.quarantine_dir + ": " + ec.message());
   ::chmod(options_.quarantine_dir.c_str(), 0700);  // it holds originals with PHI
 
-  RunState run{run_id, store_, FolderSink(options_.output_dir), options_.quarantine_dir, {}, {}, {}, {}};
+  ProvenanceWriter writer(store_, run_id);
+  RunState run{run_id, writer, FolderSink(options_.output_dir), options_.quarantine_dir, {}, {}, {}};
   const int n = std::max(1, options_.workers);
   BoundedQueue<SourceItem> queue(static_cast<size_t>(n) * 64);
   std::vector<std::thread> threads;
@@ -158,7 +160,9 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     for (int i = 0; i < n; ++i) {
       threads.emplace_back([&] {
         Worker worker(profile_, ids_, run, options_.max_object_bytes);
-        while (auto item = queue.Pop()) worker.Process(std::move(*item));
+        // After a database failure the run cannot be trusted: stop early.
+        while (auto item = queue.Pop())
+          if (!writer.failed()) worker.Process(std::move(*item));
       });
     }
     FolderSource source(options_.input_dir, options_.exclude);
@@ -170,7 +174,8 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     queue.Close();
     for (auto& t : threads) t.join();
   }
-  if (!run.fatal.ok()) return run.fatal;
+  Status recorded = writer.Close();
+  if (!recorded.ok()) return recorded;
   RunSummary& s = run.summary;
   s.run_id = run_id;
   s.released = run.counters.released;
