@@ -1,5 +1,6 @@
 #include "gateway/provenance_writer.h"
 
+#include <chrono>
 #include <vector>
 
 namespace rwd::gateway {
@@ -13,7 +14,8 @@ void ProvenanceWriter::Add(db::ObjectRecord record) {
   std::unique_lock<std::mutex> lock(mu_);
   has_room_.wait(lock, [&] { return queue_.size() < capacity_ || closing_; });
   queue_.push_back(std::move(record));
-  has_work_.notify_one();
+  // Wake the writer for a batch, not for every record.
+  if (queue_.size() == 64) has_work_.notify_one();
 }
 
 bool ProvenanceWriter::failed() const {
@@ -38,7 +40,9 @@ void ProvenanceWriter::Loop() {
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mu_);
-      has_work_.wait(lock, [&] { return !queue_.empty() || closing_; });
+      // A short wait also collects a partial batch when objects come slowly.
+      has_work_.wait_for(lock, std::chrono::milliseconds(50), [&] { return queue_.size() >= 64 || closing_; });
+      if (queue_.empty() && !closing_) continue;
       if (queue_.empty()) return;  // closing and drained
       while (!queue_.empty() && batch.size() < kMaxBatch) {
         batch.push_back(std::move(queue_.front()));
