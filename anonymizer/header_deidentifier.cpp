@@ -7,12 +7,15 @@
 #include "anonymizer/phi_terms.h"
 #include "core/text_codec.h"
 #include "anonymizer/text_cleaner.h"
+#include "core/strings.h"
 
 namespace rwd::anon {
 
 using rules::ActionKind;
 
 namespace {
+
+std::string Trim(std::string_view s) { return std::string(TrimValue(s)); }
 
 constexpr Tag kPatientName{0x0010, 0x0010};
 constexpr Tag kPatientId{0x0010, 0x0020};
@@ -21,11 +24,6 @@ constexpr Tag kSeriesUid{0x0020, 0x000E};
 constexpr Tag kSopUid{0x0008, 0x0018};
 constexpr int kMaxDepth = 32;
 
-std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return std::string(s);
-}
 
 bool IsTextVr(std::string_view vr) {
   for (const char* t : {"LO", "SH", "ST", "LT", "UT", "UC", "PN", "CS", "AE", "UR"})
@@ -69,10 +67,6 @@ bool IsPlaceholderName(const std::string& upper) {
   return false;
 }
 
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool ContainsWord(const std::string& haystack_upper, const std::string& word_upper) {
   for (size_t pos = haystack_upper.find(word_upper); pos != std::string::npos;
@@ -169,13 +163,13 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
   // Residue check: the original Patient ID and name parts must not survive
   // unless the profile keeps those attributes on purpose.
   auto kept = [&](Tag t) { return resolver_.Resolve(t, "LO", "").action.kind == ActionKind::kKeep; };
-  if (!kept(kPatientId) && pid.size() >= 3) ctx.residue_terms.push_back(Upper(pid));
+  if (!kept(kPatientId) && pid.size() >= 3) ctx.residue_terms.push_back(AsciiUpper(pid));
   if (!kept(kPatientName))
     for (size_t start = 0; start <= pname.size();) {
       size_t end = pname.find_first_of("^= ", start);
       if (end == std::string::npos) end = pname.size();
       const std::string part = Trim(std::string_view(pname).substr(start, end - start));
-      if (part.size() >= 3 && !IsPlaceholderName(Upper(part))) ctx.residue_terms.push_back(Upper(part));
+      if (part.size() >= 3 && !IsPlaceholderName(AsciiUpper(part))) ctx.residue_terms.push_back(AsciiUpper(part));
       start = end + 1;
     }
 
@@ -397,7 +391,7 @@ Status HeaderDeidentifier::CheckResidue(ElementRef& e, const Context& ctx) {
   if (ctx.residue_terms.empty() || !IsTextVr(e.vr()) || e.length() == 0) return Status::Ok();
   auto v = e.GetString();
   if (!v.ok()) return Status::Ok();
-  const std::string upper = Upper(*v);
+  const std::string upper = AsciiUpper(*v);
   for (const std::string& term : ctx.residue_terms)
     if (ContainsWord(upper, term))
       return Status::Error(ErrorCode::kUnsafe, "an original patient identifier survives in " + e.tag().ToString());

@@ -5,6 +5,7 @@
 
 #include "core/crypto.h"
 #include "rules/standard_tables.h"
+#include "core/strings.h"
 
 namespace rwd::anon {
 namespace {
@@ -32,16 +33,11 @@ std::string Base32(const Digest& d, size_t n) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return s;
-}
 
 }  // namespace
 
 std::string KeyedIds::MapUid(std::string_view uid) const {
-  uid = Trim(uid);
+  uid = TrimValue(uid);
   if (uid.empty() || rules::IsWellKnownUid(uid)) return std::string(uid);
   const Digest d = Mac(key_, "uid", uid);
   unsigned __int128 v = 0;
@@ -61,11 +57,11 @@ std::string KeyedIds::Pseudonym(std::string_view format, std::string_view value)
   std::smatch m;
   if (!std::regex_search(f, m, kSlot)) return f;
   const size_t n = std::min<size_t>(std::stoul(m[1]), 51);
-  return m.prefix().str() + Base32(Mac(key_, "patient", Trim(value)), n) + m.suffix().str();
+  return m.prefix().str() + Base32(Mac(key_, "patient", TrimValue(value)), n) + m.suffix().str();
 }
 
 int KeyedIds::DateShiftDays(std::string_view patient_key, int min_days, int max_days) const {
-  const Digest d = Mac(key_, "dateshift", Trim(patient_key));
+  const Digest d = Mac(key_, "dateshift", TrimValue(patient_key));
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | d[i];
   const uint64_t span = static_cast<uint64_t>(max_days - min_days) + 1;
@@ -73,11 +69,11 @@ int KeyedIds::DateShiftDays(std::string_view patient_key, int min_days, int max_
 }
 
 std::string KeyedIds::Hash(std::string_view value) const {
-  return Base32(Mac(key_, "hash", Trim(value)), 16);
+  return Base32(Mac(key_, "hash", TrimValue(value)), 16);
 }
 
 std::string KeyedIds::DbHmac(std::string_view value) const {
-  return ToHex(Mac(key_, "provenance", Trim(value)));
+  return ToHex(Mac(key_, "provenance", TrimValue(value)));
 }
 
 }  // namespace rwd::anon

@@ -1,29 +1,18 @@
 #include "anonymizer/text_cleaner.h"
 
+#include "core/strings.h"
+
 #include <algorithm>
 #include <cctype>
 #include <regex>
 
 namespace rwd::anon {
-namespace {
-std::string Upper(std::string_view s) {
-  std::string u(s);
-  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return u;
-}
-std::string Trimmed(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return std::string(s);
-}
-}  // namespace
-
 void TextCleaner::AddName(std::string_view pn) {
   std::string part;
   for (size_t i = 0; i <= pn.size(); ++i) {
     const char c = i < pn.size() ? pn[i] : '^';
     if (c == '^' || c == '=' || c == ' ' || c == ',' || c == '\\') {
-      if (part.size() >= 2) terms_.push_back(Upper(part));
+      if (part.size() >= 2) terms_.push_back(AsciiUpper(part));
       part.clear();
     } else {
       part.push_back(c);
@@ -34,15 +23,15 @@ void TextCleaner::AddName(std::string_view pn) {
 void TextCleaner::AddValue(std::string_view value) {
   for (size_t start = 0;;) {
     const size_t end = value.find('\\', start);
-    const std::string v = Trimmed(value.substr(start, end - start));
-    if (v.size() >= 2) terms_.push_back(Upper(v));
+    const std::string v = std::string(TrimValue(value.substr(start, end - start)));
+    if (v.size() >= 2) terms_.push_back(AsciiUpper(v));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
 }
 
 void TextCleaner::AddDate(std::string_view da) {
-  const std::string d = Trimmed(da);
+  const std::string d = std::string(TrimValue(da));
   if (d.size() != 8) return;
   const std::string y = d.substr(0, 4), m = d.substr(4, 2), dd = d.substr(6, 2);
   for (const std::string& s : {d, y + "-" + m + "-" + dd, dd + "." + m + "." + y, m + "/" + dd + "/" + y,
@@ -55,7 +44,7 @@ std::string TextCleaner::Clean(std::string_view text) const {
   std::vector<std::string> terms = terms_;
   std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   for (const std::string& t : terms) {
-    std::string upper = Upper(out);
+    std::string upper = AsciiUpper(out);
     size_t pos = 0;
     while ((pos = upper.find(t, pos)) != std::string::npos) {
       out.replace(pos, t.size(), kMark);

@@ -1,17 +1,10 @@
 #include "core/text_codec.h"
+#include "core/strings.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcspchrs.h>
 
 namespace rwd {
-namespace {
-std::string Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return std::string(s);
-}
-}  // namespace
-
 struct TextCodec::Impl {
   DcmSpecificCharacterSet to_utf8;
   DcmSpecificCharacterSet from_utf8;
@@ -21,13 +14,13 @@ struct TextCodec::Impl {
 TextCodec::~TextCodec() = default;
 
 bool TextCodec::HasCodeExtensions(std::string_view cs) {
-  const std::string s = Trim(cs);
+  const std::string s = std::string(TrimValue(cs));
   return s.find('\\') != std::string::npos || s.rfind("ISO 2022", 0) == 0;
 }
 
 Result<std::unique_ptr<TextCodec>> TextCodec::Create(std::string_view cs) {
   std::unique_ptr<TextCodec> codec(new TextCodec());
-  const std::string charset = Trim(cs);
+  const std::string charset = std::string(TrimValue(cs));
   if (charset.empty() || charset == "ISO_IR 192" || charset == "ISO_IR 6") return codec;
   codec->identity_ = false;
   codec->impl_ = std::make_unique<Impl>();

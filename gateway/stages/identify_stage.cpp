@@ -4,15 +4,12 @@
 
 #include "anonymizer/burned_in_risk.h"
 #include "anonymizer/phi_terms.h"
+#include "core/strings.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 namespace {
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-  return s;
-}
+std::string Trim(std::string_view s) { return std::string(TrimValue(s)); }
 constexpr const char* kMediaStorageDirectory = "1.2.840.10008.1.3.10";
 // Counts the DICOMDIR's file entries (ReferencedFileID in its directory
 // records) and how many of them do not exist next to it.
