@@ -1,7 +1,5 @@
 #include "core/pixel_data.h"
 
-#include "core/dicom_file_impl.h"
-
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -19,6 +17,9 @@
 #include <bit>
 #include <cstring>
 #include <mutex>
+
+#include "core/dicom_file_impl.h"
+#include "core/strings.h"
 
 namespace rwd {
 
@@ -49,12 +50,7 @@ Status Unsupported(const std::string& ts_name, const std::string& what) {
 }
 Status Invalid(const std::string& what) { return Status::Error(ErrorCode::kInvalidArgument, what); }
 
-std::string Trimmed(const OFString& s) {
-  std::string v(s.c_str(), s.length());
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\0')) v.pop_back();
-  while (!v.empty() && v.front() == ' ') v.erase(v.begin());
-  return v;
-}
+std::string Trimmed(const OFString& s) { return std::string(TrimValue(std::string_view(s.c_str(), s.length()))); }
 
 uint16_t GetU16(DcmItem* item, const DcmTagKey& key, uint16_t fallback) {
   Uint16 v = 0;
@@ -105,7 +101,8 @@ OPJ_SIZE_T StreamRead(void* buffer, OPJ_SIZE_T n, void* user) {
 }
 OPJ_OFF_T StreamSkip(OPJ_OFF_T n, void* user) {
   auto* s = static_cast<MemoryStream*>(user);
-  const OPJ_OFF_T target = std::clamp<OPJ_OFF_T>(static_cast<OPJ_OFF_T>(s->pos) + n, 0, static_cast<OPJ_OFF_T>(s->size));
+  const OPJ_OFF_T target =
+      std::clamp<OPJ_OFF_T>(static_cast<OPJ_OFF_T>(s->pos) + n, 0, static_cast<OPJ_OFF_T>(s->size));
   const OPJ_OFF_T moved = target - static_cast<OPJ_OFF_T>(s->pos);
   s->pos = static_cast<size_t>(target);
   return moved;
@@ -219,16 +216,15 @@ Result<std::vector<std::vector<uint8_t>>> J2kFrames(DcmPixelSequence* seq, int f
                                                 (static_cast<uint32_t>(t[4 * f + 3]) << 24)));
     int f = 0;
     for (size_t i = 0; i < fragments.size() && f < frames; ++i) {
-      const bool starts = offsets.empty() ? StartsCodestream(fragments[i].data, fragments[i].size)
-                                          : fragments[i].offset == offsets[f];
+      const bool starts =
+          offsets.empty() ? StartsCodestream(fragments[i].data, fragments[i].size) : fragments[i].offset == offsets[f];
       if (starts || i == 0) first[f++] = i;
     }
     if (f != frames) return Unsupported(ts, "cannot tell which fragments make up each frame");
   }
   for (int f = 0; f < frames; ++f)
     for (size_t i = first[f]; i < first[f + 1]; ++i)
-      if (fragments[i].size)
-        out[f].insert(out[f].end(), fragments[i].data, fragments[i].data + fragments[i].size);
+      if (fragments[i].size) out[f].insert(out[f].end(), fragments[i].data, fragments[i].data + fragments[i].size);
   return out;
 }
 
@@ -301,8 +297,7 @@ bool DescriptorValue(DcmItem* ds, const DcmTagKey& key, unsigned long pos, uint1
 }
 
 Status ReadPalette(DcmItem* ds, PaletteLut* lut) {
-  const DcmTagKey descriptors[] = {DCM_RedPaletteColorLookupTableDescriptor,
-                                   DCM_GreenPaletteColorLookupTableDescriptor,
+  const DcmTagKey descriptors[] = {DCM_RedPaletteColorLookupTableDescriptor, DCM_GreenPaletteColorLookupTableDescriptor,
                                    DCM_BluePaletteColorLookupTableDescriptor};
   const DcmTagKey tables[] = {DCM_RedPaletteColorLookupTableData, DCM_GreenPaletteColorLookupTableData,
                               DCM_BluePaletteColorLookupTableData};
@@ -389,7 +384,6 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
 
   const size_t npix = static_cast<size_t>(m.rows) * m.columns;
   const size_t fsize = m.frame_size();
-  m.data.assign(fsize * m.frames, 0);
 
   // Raw decoded bytes (little endian, layout as `pi` and `planar` say).
   std::vector<uint8_t> raw;
@@ -445,11 +439,16 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
   }
 
   // Layout: everything becomes colour-by-pixel RGB or monochrome/palette.
-  if (pi == "MONOCHROME1") m.model = ColorModel::kMonochrome1;
-  else if (pi == "MONOCHROME2") m.model = ColorModel::kMonochrome2;
-  else if (pi == "PALETTE COLOR") m.model = ColorModel::kPaletteColor;
-  else if (pi == "RGB" || pi == "YBR_FULL" || pi == "YBR_FULL_422") m.model = ColorModel::kRgb;
-  else return Unsupported(ts, "PhotometricInterpretation '" + pi + "' not supported");
+  if (pi == "MONOCHROME1")
+    m.model = ColorModel::kMonochrome1;
+  else if (pi == "MONOCHROME2")
+    m.model = ColorModel::kMonochrome2;
+  else if (pi == "PALETTE COLOR")
+    m.model = ColorModel::kPaletteColor;
+  else if (pi == "RGB" || pi == "YBR_FULL" || pi == "YBR_FULL_422")
+    m.model = ColorModel::kRgb;
+  else
+    return Unsupported(ts, "PhotometricInterpretation '" + pi + "' not supported");
   if ((m.model == ColorModel::kRgb) != (m.spp == 3))
     return Invalid("PhotometricInterpretation does not match SamplesPerPixel");
   if (m.model == ColorModel::kPaletteColor) {
@@ -463,12 +462,14 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
     // byte aligned.
     const size_t total = npix * m.frames;
     if (raw.size() * 8 < total) return Invalid("Pixel Data shorter than Rows x Columns x NumberOfFrames");
+    m.data.resize(total);
     for (size_t i = 0; i < total; ++i) m.data[i] = (raw[i >> 3] >> (i & 7)) & 1;
   } else if (pi == "YBR_FULL_422") {
     if (m.bits_allocated != 8 || (m.columns & 1) || planar != 0)
       return Unsupported(ts, "YBR_FULL_422 other than 8-bit, even width, colour-by-pixel");
     const size_t in_frame = npix * 2;
     if (raw.size() < in_frame * m.frames) return Invalid("Pixel Data shorter than the frames it declares");
+    m.data.resize(fsize * m.frames);
     for (int f = 0; f < m.frames; ++f) {
       const uint8_t* in = raw.data() + f * in_frame;
       uint8_t* out = m.data.data() + f * fsize;
@@ -481,6 +482,7 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
   } else {
     if (raw.size() < fsize * m.frames) return Invalid("Pixel Data shorter than the frames it declares");
     if (m.spp == 3 && planar == 1) {
+      m.data.resize(fsize * m.frames);
       const size_t bps = m.bps();
       for (int f = 0; f < m.frames; ++f) {
         const uint8_t* in = raw.data() + f * fsize;
@@ -490,7 +492,8 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
       }
       m.converted = true;
     } else {
-      std::memcpy(m.data.data(), raw.data(), fsize * m.frames);
+      raw.resize(fsize * m.frames);  // drops the padding byte of odd lengths
+      m.data = std::move(raw);
     }
     if (pi == "YBR_FULL") {
       if (m.bits_allocated != 8) return Unsupported(ts, "YBR_FULL other than 8-bit");
@@ -538,10 +541,12 @@ Status PixelData::WriteTo(DicomFile& file) const {
   if (m.converted) {
     c = ds->putAndInsertString(DCM_PhotometricInterpretation, "RGB");
     if (c.good()) c = ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
-    if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("cannot update Image Pixel module: ") + c.text());
+    if (c.bad())
+      return Status::Error(ErrorCode::kInternal, std::string("cannot update Image Pixel module: ") + c.text());
   }
   // PS3.3 C.7.6.1.1.5: once lossy, always marked lossy.
-  if (m.lossy_source && !ds->tagExists(DCM_LossyImageCompression)) ds->putAndInsertString(DCM_LossyImageCompression, "01");
+  if (m.lossy_source && !ds->tagExists(DCM_LossyImageCompression))
+    ds->putAndInsertString(DCM_LossyImageCompression, "01");
   // Pixel Data put from memory has no original encoding: DCMTK moves the
   // dataset's transfer syntax to Explicit VR Little Endian (what Serialize
   // then writes, meta header included).

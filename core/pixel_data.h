@@ -33,8 +33,8 @@ enum class ColorModel { kMonochrome1, kMonochrome2, kRgb, kPaletteColor };
 
 // PS3.3 C.7.6.3.1.5-6: a (non-segmented) Palette Color Lookup Table.
 struct PaletteLut {
-  int first_mapped = 0;  // the stored value mapped to entry 0
-  int bits = 8;          // bits per entry: 8 or 16
+  int first_mapped = 0;                    // the stored value mapped to entry 0
+  int bits = 8;                            // bits per entry: 8 or 16
   std::vector<uint16_t> red, green, blue;  // same size, >= 1 entry
 };
 

@@ -40,7 +40,7 @@ struct RunState {
 class Worker {
  public:
   Worker(const rules::Profile& profile, const anon::KeyedIds& ids, RunState& run, uint64_t max_bytes)
-      : run_(run), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), release_(run.sink) {
+      : run_(run), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile), release_(run.sink) {
     stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &release_};
   }
 

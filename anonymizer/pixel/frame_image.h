@@ -11,8 +11,9 @@ namespace rwd::anon::pixel {
 
 // The frame as displayed, 8-bit: CV_8UC1 for monochrome (MONOCHROME1
 // inverted; more than 8 bits stored are windowed between the 0.2th and
-// 99.8th percentiles of the frame, so text drawn at either extreme
-// saturates), CV_8UC3 (R, G, B) for RGB and PALETTE COLOR. A new image.
+// 99.8th percentiles of the frame's values, so that text drawn at either
+// extreme saturates and text on tissue keeps its contrast), CV_8UC3 (R, G,
+// B) for RGB and PALETTE COLOR. A new image.
 cv::Mat DisplayImage(const PixelData& pixels, int frame);
 
 // Luminance of a display image (the same image when already grey).

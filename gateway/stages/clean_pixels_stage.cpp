@@ -1,11 +1,84 @@
 #include "gateway/stages/clean_pixels_stage.h"
 
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "anonymizer/pixel/pixel_cleaner.h"
+#include "core/pixel_data.h"
+
 namespace rwd::gateway {
+namespace {
+
+nlohmann::json Detail(const anon::pixel::PixelFinding& f) {
+  return {{"box", {f.x, f.y, f.width, f.height}},
+          {"frames", f.frames},
+          {"confidence", f.confidence},
+          {"action", f.redacted ? "redacted" : "kept"},
+          {"reason", f.reason}};
+}
+
+}  // namespace
+
+CleanPixelsStage::CleanPixelsStage(const rules::Profile& profile) : profile_(profile) {
+  if (profile_.pixels.burned_in == rules::BurnedInMode::kQuarantineAtRisk) return;
+  auto cleaner = anon::pixel::PixelCleaner::Create(profile_.pixels);
+  if (cleaner.ok())
+    cleaner_ = std::move(cleaner).value();
+  else
+    unavailable_ = cleaner.status();
+}
+
+CleanPixelsStage::~CleanPixelsStage() = default;
 
 StageResult CleanPixelsStage::Run(ObjectContext& o) {
-  if (!o.burned_in.at_risk) return StageResult::Continue();
-  return StageResult::Quarantine(ErrorCode::kUnsafe, "at risk of burned-in text (" + o.burned_in.reason +
-                                                         "); pixels not cleaned, so not released");
+  if (profile_.pixels.burned_in == rules::BurnedInMode::kQuarantineAtRisk) {
+    if (!o.burned_in.at_risk) return StageResult::Continue();
+    return StageResult::Quarantine(ErrorCode::kUnsafe, "at risk of burned-in text (" + o.burned_in.reason +
+                                                           "); pixels not cleaned, so not released");
+  }
+  if (!PixelData::Present(*o.dicom)) {
+    if (!o.burned_in.at_risk) return StageResult::Continue();
+    return StageResult::Quarantine(ErrorCode::kUnsafe, "at risk of burned-in text (" + o.burned_in.reason +
+                                                           ") but no Pixel Data to clean (e.g. an encapsulated "
+                                                           "document): not released");
+  }
+  if (!cleaner_)
+    return StageResult::Quarantine(unavailable_.code(), "pixel cleaner unavailable: " + unavailable_.message());
+
+  // Known device regions are matched on the original header (descriptions
+  // are gone from the de-identified one); parsed only if a rule asks.
+  std::optional<DicomFile> original;
+  bool original_tried = false;
+  anon::pixel::CleanRequest request;
+  request.phi = &o.phi;
+  request.original_header = [&](Tag tag) -> std::optional<std::string> {
+    if (!original_tried) {
+      original_tried = true;
+      ParseOptions header_only;
+      header_only.defer_pixel_data = true;
+      auto parsed = DicomFile::Parse(std::span<const uint8_t>(o.bytes.data(), o.bytes.size()), header_only);
+      if (parsed.ok()) original.emplace(std::move(parsed).value());
+    }
+    if (!original) return std::nullopt;
+    return tag.group == 0x0002 ? original->meta().GetString(tag) : original->dataset().GetString(tag);
+  };
+  auto report = cleaner_->Clean(*o.dicom, request);
+  if (!report.ok())
+    return StageResult::Quarantine(report.status().code(), "pixels not cleaned: " + report.status().message());
+
+  for (const anon::pixel::PixelFinding& f : report->findings) o.findings.push_back({name(), f.kind, Detail(f).dump()});
+  if (report->regions_found > 0 || report->pixels_changed || o.burned_in.at_risk) {
+    const nlohmann::json summary = {{"frames", report->frames},
+                                    {"regions_found", report->regions_found},
+                                    {"regions_redacted", report->regions_redacted},
+                                    {"pixels_changed", report->pixels_changed},
+                                    {"header_at_risk", o.burned_in.at_risk}};
+    o.findings.push_back({name(), "pixels_cleaned", summary.dump()});
+  }
+  Status marked = anon::pixel::PixelCleaner::MarkCleaned(*o.dicom);
+  if (!marked.ok())
+    return StageResult::Quarantine(marked.code(), "cannot mark the pixels cleaned: " + marked.message());
+  return StageResult::Continue();
 }
 
 }  // namespace rwd::gateway

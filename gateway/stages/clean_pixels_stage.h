@@ -1,15 +1,36 @@
 #pragma once
+#include <memory>
+
 #include "gateway/stage.h"
+#include "rules/profile.h"
+
+namespace rwd::anon::pixel {
+class PixelCleaner;
+}
 
 namespace rwd::gateway {
 
-// Burned-in text. Until the pixel cleaner exists, an image whose header says
-// it is at risk (anon::AssessBurnedInRisk) is quarantined, never released
-// unexamined.
+// Burned-in text in the pixels (profile pixels.burned_in):
+//   quarantine-at-risk  images the header triage flags (anon::AssessBurnedInRisk)
+//                       are quarantined unexamined; nothing is decoded;
+//   redact-all-text,    every image's frames are searched for text and
+//   redact-phi          cleaned (anon::pixel::PixelCleaner); the image is
+//                       then marked BurnedInAnnotation NO with the Clean Pixel
+//                       Data Option code (PS3.15 E.3.1, CID 7050 113101).
+// Pixels that cannot be decoded, or an at-risk object without pixels to
+// clean (an encapsulated document), are quarantined with the reason.
+// One per worker: owns the worker's OCR engine.
 class CleanPixelsStage : public Stage {
  public:
+  explicit CleanPixelsStage(const rules::Profile& profile);
+  ~CleanPixelsStage() override;
   const char* name() const override { return "pixels"; }
   StageResult Run(ObjectContext& object) override;
+
+ private:
+  const rules::Profile& profile_;
+  std::unique_ptr<anon::pixel::PixelCleaner> cleaner_;
+  Status unavailable_;  // why there is no cleaner (e.g. OCR data missing)
 };
 
 }  // namespace rwd::gateway

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/dicom_file.h"
+#include "tests/core/dicom_test_files.h"
 #include "tests/support/test_support.h"
 
 using namespace rwd;
@@ -20,28 +21,12 @@ namespace {
 
 constexpr const char* kExplicitLittle = "1.2.840.10008.1.2.1";
 
-std::string Pydicom(const std::string& name) { return std::string(RWD_PYDICOM_TEST_FILES) + "/" + name; }
-std::string Octave(const std::string& name) { return std::string(RWD_OCTAVE_IMDATA) + "/" + name; }
-
-DicomFile ParseOk(const std::vector<uint8_t>& bytes, const std::string& what) {
-  auto f = DicomFile::Parse(bytes);
-  REQUIRE_MESSAGE(f.ok(), what, ": ", f.status().ToString());
-  return std::move(f).value();
-}
-DicomFile Load(const std::string& path) { return ParseOk(ReadBytes(path), path); }
-
-PixelData DecodeOk(const DicomFile& file, const std::string& what) {
-  auto p = PixelData::Decode(file);
-  REQUIRE_MESSAGE(p.ok(), what, ": ", p.status().ToString());
-  return std::move(p).value();
-}
-
 std::vector<uint8_t> AllFrames(const PixelData& p) {
   std::vector<uint8_t> all;
   for (int f = 0; f < p.frames(); ++f) all.insert(all.end(), p.frame(f).begin(), p.frame(f).end());
   return all;
 }
-std::vector<uint8_t> DecodeFile(const std::string& path) { return AllFrames(DecodeOk(Load(path), path)); }
+std::vector<uint8_t> Decoded(const std::string& path) { return AllFrames(DecodeFile(path)); }
 
 double MeanAbsDiff(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
   REQUIRE(a.size() == b.size());
@@ -54,7 +39,7 @@ double MeanAbsDiff(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b)
 // exactly the changed buffer comes back, in Explicit VR Little Endian.
 void CheckRoundTrip(const std::string& path) {
   CAPTURE(path);
-  DicomFile file = Load(path);
+  DicomFile file = LoadDicom(path);
   PixelData p = DecodeOk(file, path);
   const bool converted = p.layout_converted();
   const int bw = std::min(5, p.columns()), bh = std::min(3, p.rows());
@@ -82,28 +67,6 @@ void CheckRoundTrip(const std::string& path) {
   }
 }
 
-// Rewrites the meta header's Transfer Syntax UID (and the group length) of a
-// Part 10 file, to present known pixels under a syntax nobody can decode.
-std::vector<uint8_t> WithTransferSyntax(std::vector<uint8_t> bytes, const std::string& uid) {
-  const uint8_t tag[] = {0x02, 0x00, 0x10, 0x00, 'U', 'I'};
-  auto it = std::search(bytes.begin(), bytes.end(), std::begin(tag), std::end(tag));
-  REQUIRE(it != bytes.end());
-  const size_t at = static_cast<size_t>(it - bytes.begin());
-  const size_t old_len = bytes[at + 6] | (bytes[at + 7] << 8);
-  std::string value = uid;
-  if (value.size() & 1) value.push_back('\0');
-  bytes.erase(bytes.begin() + at + 8, bytes.begin() + at + 8 + old_len);
-  bytes.insert(bytes.begin() + at + 8, value.begin(), value.end());
-  bytes[at + 6] = static_cast<uint8_t>(value.size());
-  bytes[at + 7] = 0;
-  // (0002,0000) UL group length, right after the preamble and "DICM".
-  const size_t gl = 132 + 8;
-  uint32_t group = bytes[gl] | (bytes[gl + 1] << 8) | (bytes[gl + 2] << 16) | (uint32_t(bytes[gl + 3]) << 24);
-  group = group - static_cast<uint32_t>(old_len) + static_cast<uint32_t>(value.size());
-  for (int i = 0; i < 4; ++i) bytes[gl + i] = static_cast<uint8_t>(group >> (8 * i));
-  return bytes;
-}
-
 }  // namespace
 
 TEST_CASE("every layout decodes with the geometry its header declares") {
@@ -124,7 +87,7 @@ TEST_CASE("every layout decodes with the geometry its header declares") {
       {Pydicom("SC_rgb_rle_16bit_2frame.dcm"), 100, 100, 2, 3, 16, ColorModel::kRgb},
       {Pydicom("SC_rgb_rle_32bit_2frame.dcm"), 100, 100, 2, 3, 32, ColorModel::kRgb},
       {Pydicom("ExplVR_BigEnd.dcm"), 60, 80, 1, 3, 8, ColorModel::kRgb},
-      {Pydicom("image_dfl.dcm"), 512, 512, 1, 1, 8, ColorModel::kMonochrome2},  // deflated
+      {Pydicom("image_dfl.dcm"), 512, 512, 1, 1, 8, ColorModel::kMonochrome2},     // deflated
       {Pydicom("liver_1frame.dcm"), 512, 512, 1, 1, 8, ColorModel::kMonochrome2},  // 1-bit
       {Pydicom("rtdose.dcm"), 10, 10, 15, 1, 32, ColorModel::kMonochrome2},
       {Octave("US-PAL-8-10x-echo.dcm"), 430, 600, 10, 1, 8, ColorModel::kPaletteColor},
@@ -133,7 +96,7 @@ TEST_CASE("every layout decodes with the geometry its header declares") {
   };
   for (const Expect& e : cases) {
     CAPTURE(e.path);
-    PixelData p = DecodeOk(Load(e.path), e.path);
+    PixelData p = DecodeOk(LoadDicom(e.path), e.path);
     CHECK(p.rows() == e.rows);
     CHECK(p.columns() == e.columns);
     CHECK(p.frames() == e.frames);
@@ -145,36 +108,37 @@ TEST_CASE("every layout decodes with the geometry its header declares") {
 }
 
 TEST_CASE("lossless transfer syntaxes decode to the same values as the uncompressed original") {
-  const std::vector<uint8_t> mr = DecodeFile(Pydicom("MR_small.dcm"));
+  const std::vector<uint8_t> mr = Decoded(Pydicom("MR_small.dcm"));
   for (const char* twin : {"MR_small_RLE.dcm", "MR_small_bigendian.dcm", "MR_small_expb.dcm", "MR_small_implicit.dcm",
                            "MR_small_jp2klossless.dcm", "MR_small_jpeg_ls_lossless.dcm", "MR_small_padded.dcm"}) {
     CAPTURE(twin);
-    CHECK(DecodeFile(Pydicom(twin)) == mr);
+    CHECK(Decoded(Pydicom(twin)) == mr);
   }
-  const std::vector<uint8_t> dose = DecodeFile(Pydicom("rtdose.dcm"));
-  CHECK(DecodeFile(Pydicom("rtdose_expb.dcm")) == dose);  // 32-bit big endian
-  CHECK(DecodeFile(Pydicom("rtdose_rle.dcm")) == dose);
-  const std::vector<uint8_t> rgb = DecodeFile(Pydicom("SC_rgb_rle.dcm"));
-  CHECK(DecodeFile(Pydicom("SC_rgb_jpeg_gdcm.dcm")) == rgb);  // JPEG lossless
-  CHECK(DecodeFile(Pydicom("SC_rgb_gdcm_KY.dcm")) == rgb);    // JPEG 2000
-  CHECK(DecodeFile(Pydicom("liver_expb_1frame.dcm")) == DecodeFile(Pydicom("liver_1frame.dcm")));
-  CHECK(DecodeFile(Pydicom("JPEG-lossy.dcm")) == DecodeFile(Pydicom("JPGExtended.dcm")));
+  const std::vector<uint8_t> dose = Decoded(Pydicom("rtdose.dcm"));
+  CHECK(Decoded(Pydicom("rtdose_expb.dcm")) == dose);  // 32-bit big endian
+  CHECK(Decoded(Pydicom("rtdose_rle.dcm")) == dose);
+  const std::vector<uint8_t> rgb = Decoded(Pydicom("SC_rgb_rle.dcm"));
+  CHECK(Decoded(Pydicom("SC_rgb_jpeg_gdcm.dcm")) == rgb);  // JPEG lossless
+  CHECK(Decoded(Pydicom("SC_rgb_gdcm_KY.dcm")) == rgb);    // JPEG 2000
+  CHECK(Decoded(Pydicom("liver_expb_1frame.dcm")) == Decoded(Pydicom("liver_1frame.dcm")));
+  CHECK(Decoded(Pydicom("JPEG-lossy.dcm")) == Decoded(Pydicom("JPGExtended.dcm")));
 }
 
 TEST_CASE("YCbCr is converted to RGB so what is filled is what is shown") {
-  const std::vector<uint8_t> rgb = DecodeFile(Pydicom("SC_rgb_rle.dcm"));
-  for (const char* ybr : {"SC_ybr_full_422_uncompressed.dcm", "SC_rgb_dcmtk_+eb+cy+np.dcm", "SC_rgb_dcmtk_+eb+cy+n1.dcm",
-                          "SC_rgb_dcmtk_+eb+cy+s4.dcm", "SC_rgb_jpeg_dcmtk.dcm", "SC_rgb_dcmtk_+eb+cr.dcm"}) {
+  const std::vector<uint8_t> rgb = Decoded(Pydicom("SC_rgb_rle.dcm"));
+  for (const char* ybr :
+       {"SC_ybr_full_422_uncompressed.dcm", "SC_rgb_dcmtk_+eb+cy+np.dcm", "SC_rgb_dcmtk_+eb+cy+n1.dcm",
+        "SC_rgb_dcmtk_+eb+cy+s4.dcm", "SC_rgb_jpeg_dcmtk.dcm", "SC_rgb_dcmtk_+eb+cr.dcm"}) {
     CAPTURE(ybr);
-    PixelData p = DecodeOk(Load(Pydicom(ybr)), ybr);
+    PixelData p = DecodeOk(LoadDicom(Pydicom(ybr)), ybr);
     CHECK(p.color_model() == ColorModel::kRgb);
     CHECK(MeanAbsDiff(AllFrames(p), rgb) < 4.0);  // lossy JPEG and chroma subsampling
   }
-  CHECK(DecodeOk(Load(Pydicom("SC_ybr_full_422_uncompressed.dcm")), "422").layout_converted());
+  CHECK(DecodeOk(LoadDicom(Pydicom("SC_ybr_full_422_uncompressed.dcm")), "422").layout_converted());
 }
 
 TEST_CASE("the palette of a PALETTE COLOR image is read with the pixels") {
-  PixelData p = DecodeOk(Load(Octave("US-PAL-8-10x-echo.dcm")), "palette");
+  PixelData p = DecodeOk(LoadDicom(Octave("US-PAL-8-10x-echo.dcm")), "palette");
   const PaletteLut& lut = p.palette();
   CHECK(lut.red.size() == 256);
   CHECK(lut.green.size() == lut.red.size());
@@ -185,19 +149,31 @@ TEST_CASE("the palette of a PALETTE COLOR image is read with the pixels") {
 }
 
 TEST_CASE("writing back is lossless, uncompressed, and updates the layout attributes") {
-  for (const std::string& path :
-       {Pydicom("CT_small.dcm"), Pydicom("MR_small_RLE.dcm"), Pydicom("MR_small_bigendian.dcm"),
-        Pydicom("MR_small_implicit.dcm"), Pydicom("MR_small_jp2klossless.dcm"), Pydicom("MR_small_jpeg_ls_lossless.dcm"),
-        Pydicom("693_J2KI.dcm"), Pydicom("GDCMJ2K_TextGBR.dcm"), Pydicom("JPEG-lossy.dcm"),
-        Pydicom("SC_rgb_dcmtk_+eb+cy+np.dcm"), Pydicom("SC_ybr_full_422_uncompressed.dcm"),
-        Pydicom("SC_rgb_rle_2frame.dcm"), Pydicom("SC_rgb_rle_16bit_2frame.dcm"), Pydicom("ExplVR_BigEnd.dcm"),
-        Pydicom("image_dfl.dcm"), Pydicom("liver_1frame.dcm"), Pydicom("rtdose_expb.dcm"),
-        Octave("US-PAL-8-10x-echo.dcm"), Octave("CT-MONO2-16-ankle.dcm"), Octave("simple-test.dcm")})
+  for (const std::string& path : {Pydicom("CT_small.dcm"),
+                                  Pydicom("MR_small_RLE.dcm"),
+                                  Pydicom("MR_small_bigendian.dcm"),
+                                  Pydicom("MR_small_implicit.dcm"),
+                                  Pydicom("MR_small_jp2klossless.dcm"),
+                                  Pydicom("MR_small_jpeg_ls_lossless.dcm"),
+                                  Pydicom("693_J2KI.dcm"),
+                                  Pydicom("GDCMJ2K_TextGBR.dcm"),
+                                  Pydicom("JPEG-lossy.dcm"),
+                                  Pydicom("SC_rgb_dcmtk_+eb+cy+np.dcm"),
+                                  Pydicom("SC_ybr_full_422_uncompressed.dcm"),
+                                  Pydicom("SC_rgb_rle_2frame.dcm"),
+                                  Pydicom("SC_rgb_rle_16bit_2frame.dcm"),
+                                  Pydicom("ExplVR_BigEnd.dcm"),
+                                  Pydicom("image_dfl.dcm"),
+                                  Pydicom("liver_1frame.dcm"),
+                                  Pydicom("rtdose_expb.dcm"),
+                                  Octave("US-PAL-8-10x-echo.dcm"),
+                                  Octave("CT-MONO2-16-ankle.dcm"),
+                                  Octave("simple-test.dcm")})
     CheckRoundTrip(path);
 }
 
 TEST_CASE("a lossy original stays marked lossy after it is written uncompressed") {
-  DicomFile file = Load(Pydicom("SC_rgb_jpeg_lossy_gdcm.dcm"));
+  DicomFile file = LoadDicom(Pydicom("SC_rgb_jpeg_lossy_gdcm.dcm"));
   file.dataset().Remove({0x0028, 0x2110});
   PixelData p = DecodeOk(file, "lossy");
   REQUIRE(p.WriteTo(file).ok());
@@ -220,24 +196,24 @@ TEST_CASE("a transfer syntax without a decoder, or a broken codestream, is an er
   REQUIRE_FALSE(q.ok());
   CHECK(q.status().code() == ErrorCode::kUnsupportedTransferSyntax);
   // A truncated JPEG 2000 codestream.
-  auto cut = PixelData::Decode(Load(Pydicom("JPEG2000-embedded-sequence-delimiter.dcm")));
+  auto cut = PixelData::Decode(LoadDicom(Pydicom("JPEG2000-embedded-sequence-delimiter.dcm")));
   CHECK_FALSE(cut.ok());
 }
 
 TEST_CASE("objects without pixel data say so") {
-  DicomFile sr = Load(Pydicom("test-SR.dcm"));
+  DicomFile sr = LoadDicom(Pydicom("test-SR.dcm"));
   CHECK_FALSE(PixelData::Present(sr));
   auto p = PixelData::Decode(sr);
   REQUIRE_FALSE(p.ok());
   CHECK(p.status().code() == ErrorCode::kInvalidArgument);
-  CHECK(PixelData::Present(Load(Pydicom("CT_small.dcm"))));
+  CHECK(PixelData::Present(LoadDicom(Pydicom("CT_small.dcm"))));
 }
 
 TEST_CASE("files other encoders compress decode to the values of the original") {
   // DCMTK's and GDCM's command-line encoders, when installed.
   TempDir tmp;
   const std::string ct = Octave("CT-MONO2-16-ankle.dcm");
-  const std::vector<uint8_t> original = DecodeFile(ct);
+  const std::vector<uint8_t> original = Decoded(ct);
   struct Tool {
     std::string name, command;
   };
@@ -259,11 +235,11 @@ TEST_CASE("files other encoders compress decode to the values of the original") 
       continue;
     }
     ++ran;
-    CHECK(DecodeFile(tmp.File(outputs[i])) == original);
+    CHECK(Decoded(tmp.File(outputs[i])) == original);
   }
   CHECK(ran >= 5);
   // A multi-frame palette cine, re-encoded frame by frame.
   const std::string us = Octave("US-PAL-8-10x-echo.dcm");
   if (RunShell("dcmdrle " + Quote(us) + " " + Quote(tmp.File("us.dcm"))).exit_code == 0)
-    CHECK(DecodeFile(tmp.File("us.dcm")) == DecodeFile(us));
+    CHECK(Decoded(tmp.File("us.dcm")) == Decoded(us));
 }

@@ -1,0 +1,207 @@
+#include "anonymizer/pixel/pixel_cleaner.h"
+
+#include <algorithm>
+#include <map>
+#include <opencv2/core.hpp>
+#include <opencv2/core/utility.hpp>
+
+#include "anonymizer/pixel/frame_image.h"
+#include "anonymizer/pixel/morphology_text_detector.h"
+#include "anonymizer/pixel/phi_text_matcher.h"
+#include "anonymizer/pixel/redaction_policy.h"
+#include "anonymizer/pixel/tesseract_text_reader.h"
+#include "core/pixel_data.h"
+#include "rules/standard_tables.h"
+
+namespace rwd::anon::pixel {
+namespace {
+
+constexpr Tag kBurnedInAnnotation{0x0028, 0x0301};
+constexpr Tag kMethodCodeSequence{0x0012, 0x0064};
+constexpr Tag kCodeValue{0x0008, 0x0100};
+constexpr const char* kCleanPixelDataCode = "113101";
+
+// Identifies a region's pixels, so a cine loop's unchanged annotation is read
+// once, not once per frame.
+std::string ReadingKey(const cv::Mat& grey, const cv::Rect& box) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const uint8_t* row = grey.ptr<uint8_t>(y) + box.x;
+    for (int x = 0; x < box.width; ++x) h = (h ^ row[x]) * 1099511628211ull;
+  }
+  return std::to_string(box.x) + "," + std::to_string(box.y) + "," + std::to_string(box.width) + "," +
+         std::to_string(box.height) + ":" + std::to_string(h);
+}
+
+PixelFinding Finding(const char* kind, const cv::Rect& r, int confidence, bool redacted, std::string reason) {
+  PixelFinding f;
+  f.kind = kind;
+  f.x = r.x, f.y = r.y, f.width = r.width, f.height = r.height;
+  f.frames = 1;
+  f.confidence = std::clamp(confidence, 0, 100);
+  f.redacted = redacted;
+  f.reason = std::move(reason);
+  return f;
+}
+
+}  // namespace
+
+struct PixelCleaner::Impl {
+  const rules::PixelsConfig& config;
+  std::unique_ptr<TextDetector> detector;
+  std::unique_ptr<TextReader> reader;
+  RedactionPolicy policy;
+  KnownRegions profile_regions;
+};
+
+Result<std::unique_ptr<PixelCleaner>> PixelCleaner::Create(const rules::PixelsConfig& config) {
+  // Workers parallelise across objects; OpenCV's own threads would compete.
+  cv::setNumThreads(1);
+  std::unique_ptr<TextReader> reader;
+  if (config.burned_in != rules::BurnedInMode::kQuarantineAtRisk) {
+    auto tesseract = TesseractTextReader::Create();
+    if (!tesseract.ok()) return tesseract.status();
+    reader = std::move(tesseract).value();
+  }
+  return std::make_unique<PixelCleaner>(config, std::make_unique<MorphologyTextDetector>(), std::move(reader));
+}
+
+PixelCleaner::PixelCleaner(const rules::PixelsConfig& config, std::unique_ptr<TextDetector> detector,
+                           std::unique_ptr<TextReader> reader)
+    : impl_(new Impl{config, std::move(detector), std::move(reader), RedactionPolicy(config),
+                     KnownRegions::FromProfile(config.regions)}) {}
+
+PixelCleaner::~PixelCleaner() = default;
+
+Result<CleanReport> PixelCleaner::Clean(DicomFile& file, const CleanRequest& request) {
+  // OpenCV and Tesseract report some failures by exception: they stay here.
+  try {
+    return CleanFrames(file, request);
+  } catch (const std::exception& e) {
+    return Status::Error(ErrorCode::kInternal, std::string("pixel cleaning failed: ") + e.what());
+  }
+}
+
+Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanRequest& request) {
+  CleanReport report;
+  if (!PixelData::Present(file)) return report;
+  report.has_pixels = true;
+  auto decoded = PixelData::Decode(file);
+  if (!decoded.ok()) return decoded.status();
+  PixelData& pixels = decoded.value();
+  report.frames = pixels.frames();
+  const cv::Rect whole(0, 0, pixels.columns(), pixels.rows());
+  const int margin = impl_->config.margin;
+
+  std::vector<cv::Rect> fills;
+  std::vector<PixelFinding>& findings = report.findings;
+
+  // Known device regions: the profile's own first, else the library's.
+  if (request.original_header) {
+    std::vector<const KnownRegionRule*> rules = impl_->profile_regions.Match(request.original_header);
+    if (rules.empty()) rules = KnownRegions::Library().Match(request.original_header);
+    for (const KnownRegionRule* rule : rules) {
+      for (const rules::PixelRegion& b : rule->boxes) {
+        const cv::Rect box = cv::Rect(b.x - margin, b.y - margin, b.width + 2 * margin, b.height + 2 * margin) & whole;
+        if (box.area() == 0) continue;
+        fills.push_back(box);
+        findings.push_back(Finding("known_region", box, 100, true, "known region: " + rule->label));
+        findings.back().frames = pixels.frames();
+      }
+    }
+  }
+
+  // Text the detector finds in every frame. A region found in several
+  // frames is one finding.
+  const PhiTextMatcher matcher(request.phi ? *request.phi : PhiTerms{});
+  std::map<std::string, TextReading> readings;
+  std::map<std::tuple<int, int, int, int>, size_t> finding_of_box;
+  size_t overlay_samples = 0;
+  for (int f = 0; f < pixels.frames(); ++f) {
+    // Overlay planes hidden in the unused high bits of the samples: the
+    // detector only sees the stored bits, so clear them.
+    if (CountBitsAboveHighBit(pixels, f) > 0) overlay_samples += ClearBitsAboveHighBit(pixels, f);
+    const cv::Mat display = DisplayImage(pixels, f);
+    cv::Mat grey;
+    for (const TextCandidate& c : impl_->detector->Detect(display)) {
+      ++report.regions_found;
+      const TextReading* reading = nullptr;
+      if (impl_->policy.NeedsReading(c)) {
+        if (!impl_->reader) return Status::Error(ErrorCode::kInternal, "no text reader to read a text region");
+        if (grey.empty()) grey = GreyImage(display);
+        const std::string key = ReadingKey(grey, c.box);
+        auto it = readings.find(key);
+        if (it == readings.end()) {
+          auto read = impl_->reader->Read(grey, c.box, c.polarity);
+          if (!read.ok()) return read.status();
+          it = readings.emplace(key, std::move(read).value()).first;
+        }
+        reading = &it->second;
+      }
+      const RegionDecision d = impl_->policy.Decide(c, reading, matcher);
+      const cv::Rect box =
+          d.redact ? cv::Rect(c.box.x - margin, c.box.y - margin, c.box.width + 2 * margin, c.box.height + 2 * margin) &
+                         whole
+                   : c.box;
+      const int confidence =
+          reading && !reading->empty() ? static_cast<int>(reading->confidence) : static_cast<int>(c.score * 100.0);
+      const auto key = std::make_tuple(box.x, box.y, box.width, box.height);
+      auto seen = finding_of_box.find(key);
+      if (seen != finding_of_box.end() && findings[seen->second].redacted == d.redact) {
+        PixelFinding& same = findings[seen->second];
+        ++same.frames;
+        same.confidence = std::min(same.confidence, confidence);
+      } else {
+        finding_of_box[key] = findings.size();
+        findings.push_back(Finding("text_region", box, confidence, d.redact, d.reason));
+      }
+      if (d.redact) fills.push_back(box);
+    }
+  }
+  if (overlay_samples > 0) {
+    findings.push_back(Finding("overlay_in_pixel_data", whole, 100, true, "bits above the high bit cleared"));
+    findings.back().frames = pixels.frames();
+  }
+
+  // Every box in every frame: a cine loop's annotation stays where it is, and
+  // a frame where the detector missed it is covered by the others.
+  std::sort(fills.begin(), fills.end(), [](const cv::Rect& a, const cv::Rect& b) {
+    return std::tie(a.y, a.x, a.height, a.width) < std::tie(b.y, b.x, b.height, b.width);
+  });
+  fills.erase(std::unique(fills.begin(), fills.end()), fills.end());
+  for (const PixelFinding& fd : findings) report.regions_redacted += fd.redacted && fd.kind != "overlay_in_pixel_data";
+  if (!fills.empty())
+    for (int f = 0; f < pixels.frames(); ++f) FillBoxes(pixels, f, fills);
+  if (!fills.empty() || overlay_samples > 0) {
+    Status s = pixels.WriteTo(file);
+    if (!s.ok()) return s;
+    report.pixels_changed = true;
+  }
+  return report;
+}
+
+Status PixelCleaner::MarkCleaned(DicomFile& file) {
+  DicomItem ds = file.dataset();
+  Status s = ds.SetString(kBurnedInAnnotation, "NO");
+  if (!s.ok()) return s;
+  bool present = false;
+  ds.Walk([&](ElementRef& e) {
+    if (e.tag() == kMethodCodeSequence)
+      for (size_t i = 0; i < e.NumItems(); ++i)
+        present = present || e.Item(i).GetString(kCodeValue).value_or("") == kCleanPixelDataCode;
+    return DicomItem::Visit::kKeep;
+  });
+  if (present) return Status::Ok();
+  const rules::CodeItem* code = rules::Cid7050(kCleanPixelDataCode);
+  if (!code) return Status::Error(ErrorCode::kInternal, "CID 7050 has no code 113101");
+  auto item = ds.AppendSequenceItem(kMethodCodeSequence);
+  if (!item.ok()) return item.status();
+  for (auto [tag, value] : {std::pair{kCodeValue, code->value}, std::pair{Tag{0x0008, 0x0102}, code->scheme},
+                            std::pair{Tag{0x0008, 0x0104}, code->meaning}}) {
+    s = item->SetString(tag, value);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace rwd::anon::pixel

@@ -1,0 +1,77 @@
+// RedactionPolicy: what each mode does with sure and unsure regions and
+// what was read in them.
+#include "anonymizer/pixel/redaction_policy.h"
+
+#include <doctest/doctest.h>
+
+using namespace rwd;
+using namespace rwd::anon;
+using namespace rwd::anon::pixel;
+
+namespace {
+
+TextReading Reading(const std::string& text, float confidence) {
+  TextReading r;
+  std::string word;
+  for (char c : text + " ") {
+    if (c != ' ') {
+      word.push_back(c);
+    } else if (!word.empty()) {
+      r.words.push_back({word, confidence, {}});
+      word.clear();
+    }
+  }
+  r.text = text;
+  r.confidence = r.words.empty() ? 0.0f : confidence;
+  return r;
+}
+
+TextCandidate Region(bool sure) {
+  TextCandidate c;
+  c.box = {10, 10, 100, 12};
+  c.score = sure ? 0.9 : 0.25;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("redact-all-text fills what the detector is sure of, and what reads as text") {
+  rules::PixelsConfig config;
+  config.burned_in = rules::BurnedInMode::kRedactAllText;
+  const RedactionPolicy policy(config);
+  const PhiTextMatcher phi{PhiTerms{}};
+  CHECK_FALSE(policy.NeedsReading(Region(true)));
+  CHECK(policy.Decide(Region(true), nullptr, phi).redact);
+  CHECK(policy.NeedsReading(Region(false)));
+  const TextReading text = Reading("GAIN 82 DR 60", 91), noise = Reading("ifd ball", 40), empty;
+  CHECK(policy.Decide(Region(false), &text, phi).redact);
+  CHECK_FALSE(policy.Decide(Region(false), &noise, phi).redact);
+  CHECK_FALSE(policy.Decide(Region(false), &empty, phi).redact);
+}
+
+TEST_CASE("redact-phi fills PHI, and sure regions it cannot read; keeps the rest") {
+  rules::PixelsConfig config;
+  config.burned_in = rules::BurnedInMode::kRedactPhi;
+  config.ocr_min_confidence = 50;
+  const RedactionPolicy policy(config);
+  PhiTerms terms;
+  terms.names = {"DOE^JANE"};
+  const PhiTextMatcher phi(terms);
+  CHECK(policy.NeedsReading(Region(true)));
+  const TextReading name = Reading("DOE JANE", 90), other = Reading("kV 120 mA 200", 90),
+                    unsure = Reading("kV 120 mA 200", 30), empty;
+  RegionDecision d = policy.Decide(Region(true), &name, phi);
+  CHECK(d.redact);
+  CHECK(d.reason == "phi: name");
+  CHECK_FALSE(policy.Decide(Region(true), &other, phi).redact);
+  d = policy.Decide(Region(true), &unsure, phi);
+  CHECK(d.redact);
+  CHECK(d.reason == "unreadable");
+  CHECK(policy.Decide(Region(true), &empty, phi).redact);  // fail closed
+  // Unsure regions: only PHI.
+  CHECK(policy.Decide(Region(false), &name, phi).redact);
+  CHECK_FALSE(policy.Decide(Region(false), &unsure, phi).redact);
+  CHECK_FALSE(policy.Decide(Region(false), &empty, phi).redact);
+  // Reasons never carry the text.
+  CHECK(d.reason.find("kV") == std::string::npos);
+}
