@@ -66,6 +66,12 @@ Result<std::unique_ptr<PixelCleaner>> PixelCleaner::Create(const rules::PixelsCo
   return std::make_unique<PixelCleaner>(config, std::make_unique<MorphologyTextDetector>(), std::move(reader));
 }
 
+Status PixelCleaner::CheckAvailable(const rules::PixelsConfig& config) {
+  if (config.burned_in == rules::BurnedInMode::kQuarantineAtRisk) return Status::Ok();
+  auto reader = TesseractTextReader::Create();
+  return reader.ok() ? Status::Ok() : reader.status();
+}
+
 PixelCleaner::PixelCleaner(const rules::PixelsConfig& config, std::unique_ptr<TextDetector> detector,
                            std::unique_ptr<TextReader> reader)
     : impl_(new Impl{config, std::move(detector), std::move(reader), RedactionPolicy(config),

@@ -52,6 +52,9 @@ class PixelCleaner {
   // Tesseract's language data cannot be loaded. `config` must outlive the
   // cleaner.
   static Result<std::unique_ptr<PixelCleaner>> Create(const rules::PixelsConfig& config);
+  // Whether Create would succeed (the OCR language data loads): for a
+  // start-up check before any object is read. OK for quarantine-at-risk.
+  static Status CheckAvailable(const rules::PixelsConfig& config);
   // Any detector and reader (`reader` may be null only if no region ever
   // needs reading: then Clean fails when one does).
   PixelCleaner(const rules::PixelsConfig& config, std::unique_ptr<TextDetector> detector,

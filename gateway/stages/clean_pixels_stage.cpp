@@ -46,7 +46,8 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
     return StageResult::Quarantine(unavailable_.code(), "pixel cleaner unavailable: " + unavailable_.message());
 
   // Known device regions are matched on the original header (descriptions
-  // are gone from the de-identified one); parsed only if a rule asks.
+  // are gone from the de-identified one), parsed once, header only, when the
+  // first rule asks.
   std::optional<DicomFile> original;
   bool original_tried = false;
   anon::pixel::CleanRequest request;

@@ -11,6 +11,7 @@
 
 #include "anonymizer/phi_terms.h"
 #include "anonymizer/pixel/frame_image.h"
+#include "anonymizer/pixel/tesseract_text_reader.h"
 #include "core/pixel_data.h"
 #include "tests/anonymizer/pixel/read_back.h"
 #include "tests/core/dicom_test_files.h"
@@ -218,4 +219,12 @@ TEST_CASE("cleaned images say so: BurnedInAnnotation NO and code 113101, once") 
   const size_t at = static_cast<size_t>(std::find(values.begin(), values.end(), "113101") - values.begin());
   CHECK(meanings[at] == "Clean Pixel Data Option");
   CHECK(SequenceValues(file.dataset(), sequence, {0x0008, 0x0102})[at] == "DCM");
+}
+
+TEST_CASE("the OCR engine is there when a redacting profile needs it") {
+  CHECK(PixelCleaner::CheckAvailable(Config(rules::BurnedInMode::kQuarantineAtRisk)).ok());
+  CHECK(PixelCleaner::CheckAvailable(Config(rules::BurnedInMode::kRedactPhi)).ok());
+  auto missing = TesseractTextReader::Create("/nonexistent/tessdata");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("/nonexistent/tessdata") != std::string::npos);
 }
