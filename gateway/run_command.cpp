@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "anonymizer/pixel/pixel_cleaner.h"
 #include "anonymizer/secret_key.h"
 #include "core/log.h"
 #include "db/provenance_store.h"
@@ -37,6 +38,11 @@ bool Inside(const fs::path& child, const fs::path& parent) {
 int RunCommand(const RunArgs& a) {
   auto profile = rules::LoadProfile(a.profile);
   if (!profile.ok()) return Fail(kExitUsage, profile.status().message());
+  // A profile that cleans pixels needs the OCR data: fail at start, not per object.
+  if (profile->pixels.burned_in != rules::BurnedInMode::kQuarantineAtRisk) {
+    Status ready = anon::pixel::PixelCleaner::CheckAvailable(profile->pixels);
+    if (!ready.ok()) return Fail(kExitUsage, "pixel cleaning unavailable: " + ready.message());
+  }
   std::error_code ec;
   if (!fs::is_directory(a.input, ec)) return Fail(kExitUsage, "--input " + a.input + " is not a folder");
   if (Inside(a.output, a.input) || Inside(a.input, a.output))
