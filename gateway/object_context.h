@@ -48,6 +48,7 @@ struct ObjectContext {
   std::string sha256_out;
   std::string output_path;         // where it was written (released)
   std::vector<db::Finding> findings;
+  int pixel_regions_redacted = 0;  // burned-in text boxes filled
 };
 
 }  // namespace rwd::gateway

@@ -119,6 +119,10 @@ class Worker {
       std::lock_guard<std::mutex> lock(run_.mu);
       run_.summary.bytes_in += o.bytes.size();
       run_.summary.bytes_out += o.out.size();
+      if (fate.outcome == Outcome::kContinue && o.pixel_regions_redacted > 0) {
+        ++run_.summary.pixel_images_redacted;
+        run_.summary.pixel_regions_redacted += o.pixel_regions_redacted;
+      }
       if (fate.outcome != Outcome::kContinue)
         ++run_.summary.reasons[std::string(db::ObjectStateName(r.state)) + ": " + ErrorCodeText(fate.code)];
     }

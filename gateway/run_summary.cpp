@@ -22,6 +22,9 @@ std::string RunSummary::ToText() const {
                 static_cast<long long>(files()), bytes_in / 1e6, bytes_out / 1e6, seconds,
                 PerSecond(static_cast<double>(files()), seconds), PerSecond(bytes_in / 1e6, seconds), workers);
   o << line;
+  if (pixel_regions_redacted > 0)
+    o << "  burned-in text: " << pixel_regions_redacted << " region(s) redacted in " << pixel_images_redacted
+      << " released image(s)\n";
   if (!reasons.empty()) {
     o << "  why not released:\n";
     for (const auto& [why, n] : reasons) o << "    " << n << "  " << why << "\n";
@@ -48,6 +51,8 @@ std::string RunSummary::ToJson() const {
                       {"files_per_second", PerSecond(static_cast<double>(files()), seconds)},
                       {"mb_per_second", PerSecond(bytes_in / 1e6, seconds)},
                       {"workers", workers},
+                      {"pixel_images_redacted", pixel_images_redacted},
+                      {"pixel_regions_redacted", pixel_regions_redacted},
                       {"output", output_dir},
                       {"database", database},
                       {"quarantine", quarantine_dir},

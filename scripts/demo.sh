@@ -8,7 +8,7 @@ bash scripts/install-deps.sh
 bash scripts/build.sh
 
 demo=demo-out
-rm -rf "$demo/export" "$demo/cohort"
+rm -rf "$demo/export" "$demo/cohort" "$demo/cohort-research"
 mkdir -p "$demo"
 echo
 echo "== 1. A synthetic PACS export (made-up patients; PHI in headers, nested sequences, private tags)"
@@ -36,8 +36,21 @@ sqlite3 -column -header "$demo/work/rwdgate.db" "
   WHERE run_id = (SELECT max(id) FROM runs) AND state != 'released' ORDER BY state, source_path;"
 
 echo
+echo "== 4. The same export with profiles/research.yaml: dates shifted per patient, free text cleaned,"
+echo "==    burned-in text found, read (Tesseract) and redacted where it is PHI"
+build/gateway/rwdgate run --profile profiles/research.yaml --input "$demo/export" \
+  --output "$demo/cohort-research" --workdir "$demo/work" --quiet --json > "$demo/summary-research.json"
+sqlite3 -column -header "$demo/work/rwdgate.db" "
+  SELECT o.source_path AS image, f.kind, json_extract(f.detail, '$.action') AS action,
+         json_extract(f.detail, '$.reason') AS why, json_extract(f.detail, '$.box') AS box
+  FROM findings f JOIN objects o ON o.id = f.object_id
+  WHERE o.run_id = (SELECT max(id) FROM runs) AND f.stage = 'pixels' AND f.kind != 'pixels_cleaned';"
+python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print('  released', s['released'], 'quarantined', s['quarantined'], 'rejected', s['rejected'], '| burned-in text:', s['pixel_regions_redacted'], 'region(s) redacted in', s['pixel_images_redacted'], 'image(s)')" "$demo/summary-research.json"
+
+echo
 echo "== Where things are"
 echo "  cohort (released, de-identified):  $demo/cohort/<patient>/<study>/<series>/<instance>.dcm"
+echo "  research cohort (research.yaml):   $demo/cohort-research/"
 echo "  provenance database:               $demo/work/rwdgate.db   (tables: see db/SCHEMA.md)"
 echo "  quarantine (originals, 0700):      $demo/work/quarantine/"
 echo "  project key (0600, keep it safe):  $demo/work/project.key"

@@ -68,6 +68,7 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
     return StageResult::Quarantine(report.status().code(), "pixels not cleaned: " + report.status().message());
 
   for (const anon::pixel::PixelFinding& f : report->findings) o.findings.push_back({name(), f.kind, Detail(f).dump()});
+  o.pixel_regions_redacted = report->regions_redacted;
   if (report->regions_found > 0 || report->pixels_changed || o.burned_in.at_risk) {
     const nlohmann::json summary = {{"frames", report->frames},
                                     {"regions_found", report->regions_found},
