@@ -60,7 +60,7 @@ size_t MaxLength(std::string_view vr) {
 
 // Words test data and PACS use as stand-in names: not identifying, and too
 // common in descriptions to treat as residue.
-bool IsPlaceholderName(const std::string& upper) {
+bool IsStandInName(const std::string& upper) {
   for (const char* w : {"NAME", "LAST", "FIRST", "MIDDLE", "ANONYMIZED", "ANONYMOUS", "ANON", "PATIENT", "UNKNOWN",
                         "NONE", "TEST", "PHANTOM", "DOE", "JOHN", "JANE"})
     if (upper == w) return true;
@@ -169,7 +169,7 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
       size_t end = pname.find_first_of("^= ", start);
       if (end == std::string::npos) end = pname.size();
       const std::string part = Trim(std::string_view(pname).substr(start, end - start));
-      if (part.size() >= 3 && !IsPlaceholderName(AsciiUpper(part))) ctx.residue_terms.push_back(AsciiUpper(part));
+      if (part.size() >= 3 && !IsStandInName(AsciiUpper(part))) ctx.residue_terms.push_back(AsciiUpper(part));
       start = end + 1;
     }
 
