@@ -21,7 +21,7 @@ KEY=$WORK/bench.key      # one key for all rwdgate runs (created by the warm-up)
 # recently_deleted) -- that costs cp -r 2-3x its own work and would swamp the
 # comparison. BENCH_DST=DIR writes outputs under DIR instead (see README).
 if [[ -z ${BENCH_DST:-} && -w /dev/shm ]]; then
-  DSTROOT=$(mktemp -d /dev/shm/rwdgate-header-bench.XXXXXX); trap 'rm -rf "$DSTROOT"' EXIT
+  DSTROOT=$(mktemp -d --tmpdir=/dev/shm); trap 'rm -rf "$DSTROOT"' EXIT
 else
   DSTROOT=${BENCH_DST:-$WORK/out}; mkdir -p "$DSTROOT"; DSTROOT=$(cd "$DSTROOT" && pwd)
 fi

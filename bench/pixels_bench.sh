@@ -23,7 +23,7 @@ KEY=$WORK/bench.key
 # Outputs on tmpfs when there is one (see header_bench.sh: this VM's ext4
 # without a journal makes file creation after deletions slow).
 if [[ -z ${BENCH_DST:-} && -w /dev/shm ]]; then
-  DSTROOT=$(mktemp -d /dev/shm/rwdgate-pixels-bench.XXXXXX); trap 'rm -rf "$DSTROOT"' EXIT
+  DSTROOT=$(mktemp -d --tmpdir=/dev/shm); trap 'rm -rf "$DSTROOT"' EXIT
 else
   DSTROOT=${BENCH_DST:-$WORK/out}; mkdir -p "$DSTROOT"
 fi
