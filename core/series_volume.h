@@ -1,0 +1,67 @@
+#pragma once
+// One series as a volume: the per-slice geometry from the headers and the
+// voxels, in patient coordinates (PS3.3 C.7.6.2: LPS, millimetres). This is
+// what series stages (qc/, anonymizer/deface/) work on; they never see DICOM.
+//
+// Slices are ordered along the slice normal (ascending position · normal)
+// when every slice has a position and an orientation; otherwise in
+// InstanceNumber order. Each slice remembers which object and frame it came
+// from, so that a changed voxel can be written back (see
+// series_volume_builder.h).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace rwd {
+
+using Vec3 = std::array<double, 3>;
+
+// The header facts of one slice (one frame of one object).
+struct SliceGeometry {
+  size_t object_index = 0;  // index into the objects the volume was built from
+  int frame = 0;            // frame of that object (0 for single-frame)
+  std::optional<int> instance_number;
+  std::optional<Vec3> position;                   // ImagePositionPatient (mm)
+  std::optional<std::array<double, 6>> orientation;  // ImageOrientationPatient: row then column cosines
+  std::optional<std::array<double, 2>> pixel_spacing;  // PixelSpacing: between rows, between columns (mm)
+  std::optional<double> slice_thickness;
+  std::optional<double> gantry_tilt;  // GantryDetectorTilt (degrees)
+  int rows = 0, columns = 0;
+  int bits_stored = 0;
+  double rescale_slope = 1.0, rescale_intercept = 0.0;
+  std::string frame_of_reference_uid;  // as in the object handed to the builder
+  std::string image_type;              // e.g. "ORIGINAL\PRIMARY\AXIAL"
+};
+
+// Series-wide header facts series stages may need for their decisions.
+// Strings are "" when absent.
+struct SeriesFacts {
+  std::string modality, manufacturer, model, body_part, sop_class_uid;
+  std::string series_description, protocol_name;  // for decisions only: never logged
+  std::string phase_encoding_direction;           // InPlanePhaseEncodingDirection: "ROW", "COL" or ""
+  std::string photometric;                        // e.g. "MONOCHROME2"
+  std::optional<double> magnetic_field_strength, kvp;
+  std::optional<double> pixel_padding_value;  // modality units (after rescale)
+  std::optional<double> window_center, window_width;
+};
+
+struct SeriesVolume {
+  SeriesFacts facts;
+  std::vector<SliceGeometry> slices;  // one per voxel slice, in volume order
+  int rows = 0, columns = 0;          // every slice has this size (else no volume is built)
+  // Modality values (stored value * slope + intercept: CT in HU), slice-major:
+  // voxel (slice s, row r, column c) is voxels[(s * rows + r) * columns + c].
+  // Monochrome only (colour series get no volume).
+  std::vector<float> voxels;
+
+  size_t slice_size() const { return static_cast<size_t>(rows) * static_cast<size_t>(columns); }
+  std::span<float> slice(size_t s) { return {voxels.data() + s * slice_size(), slice_size()}; }
+  std::span<const float> slice(size_t s) const { return {voxels.data() + s * slice_size(), slice_size()}; }
+  float at(size_t s, int r, int c) const { return voxels[(s * rows + r) * columns + c]; }
+};
+
+}  // namespace rwd
