@@ -19,8 +19,8 @@ constexpr std::string_view kInsertObject =
     " sha256_out, size_out, sop_class_uid, modality, hmac_patient_id,"
     " hmac_study_uid, hmac_series_uid, hmac_sop_uid, new_study_uid,"
     " new_series_uid, new_sop_uid, state, reason_code, reason, output_path,"
-    " stage) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-    " ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+    " stage, staging_path, facts, patient) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
 
 constexpr std::string_view kInsertFinding =
     "INSERT INTO findings (object_id, stage, kind, detail)"
@@ -38,8 +38,49 @@ constexpr std::string_view kRunStatus = "SELECT status FROM runs WHERE id = ?1";
 constexpr std::string_view kCountStates =
     "SELECT count(*) FILTER (WHERE state = 'released'),"
     " count(*) FILTER (WHERE state = 'quarantined'),"
-    " count(*) FILTER (WHERE state = 'rejected')"
+    " count(*) FILTER (WHERE state = 'rejected'),"
+    " count(*) FILTER (WHERE state = 'staged')"
     " FROM objects WHERE run_id = ?1";
+
+constexpr std::string_view kStagedSeries =
+    "SELECT DISTINCT new_study_uid, new_series_uid FROM objects"
+    " WHERE run_id = ?1 AND state = 'staged' ORDER BY new_study_uid, new_series_uid";
+
+constexpr std::string_view kStagedOfSeries =
+    "SELECT id, source_path, sha256_in, staging_path, output_path, new_sop_uid, modality,"
+    " sop_class_uid, facts, patient, size_out FROM objects"
+    " WHERE run_id = ?1 AND state = 'staged' AND new_study_uid = ?2 AND new_series_uid = ?3 ORDER BY id";
+
+constexpr std::string_view kInsertSeries =
+    "INSERT INTO series (run_id, new_study_uid, new_series_uid, patient, modality, state, objects,"
+    " released, reason_code, reason, geometry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+constexpr std::string_view kInsertCheck =
+    "INSERT INTO series_checks (run_id, hmac_series_uid, check_name, value, threshold, verdict,"
+    " new_series_uid, series_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+constexpr std::string_view kDecideObject =
+    "UPDATE objects SET state = ?2, reason_code = ?3, reason = ?4, stage = coalesce(?5, stage),"
+    " output_path = CASE WHEN ?2 = 'released' THEN output_path ELSE ?6 END, series_id = ?7,"
+    " released_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND state = 'staged'";
+
+constexpr std::string_view kSeriesHmac =
+    "SELECT hmac_series_uid FROM objects WHERE run_id = ?1 AND new_study_uid = ?2"
+    " AND new_series_uid = ?3 AND hmac_series_uid IS NOT NULL LIMIT 1";
+
+constexpr std::string_view kMarkSeriesReleased =
+    "UPDATE series SET state = 'released' WHERE id = ?1 AND state = 'releasing'";
+
+// Released rows of a series still 'releasing'.
+constexpr std::string_view kPendingRenames =
+    "SELECT s.id, o.staging_path, o.output_path FROM series s JOIN objects o ON o.series_id = s.id"
+    " WHERE s.state = 'releasing' AND o.state = 'released' ORDER BY s.id, o.id";
+
+constexpr std::string_view kAbandonStaged =
+    "UPDATE objects SET state = 'rejected', reason_code = 'Interrupted',"
+    " reason = 'the run was interrupted before this object was released; run ' || ?1 || ' redid it',"
+    " staging_path = NULL, released_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    " WHERE state = 'staged' AND run_id IN (SELECT id FROM runs WHERE status <> 'running')";
 
 constexpr std::string_view kListObjects =
     "SELECT source_path, state, reason_code, reason, output_path, sha256_in,"
@@ -70,6 +111,7 @@ Status InvalidArgument(std::string message) {
 
 const char* ObjectStateName(ObjectState state) {
   switch (state) {
+    case ObjectState::kStaged: return "staged";
     case ObjectState::kReleased: return "released";
     case ObjectState::kQuarantined: return "quarantined";
     case ObjectState::kRejected: return "rejected";
@@ -136,16 +178,22 @@ Status ProvenanceStore::InsertObject(int64_t run_id, const ObjectRecord& o) {
     BindOptional(*st, 18, o.reason);
     BindOptional(*st, 19, o.output_path);
     st->BindText(20, o.stage);
+    BindOptional(*st, 21, o.staging_path);
+    BindOptional(*st, 22, o.facts_json);
+    BindOptional(*st, 23, o.patient);
     s = st->Run();
     if (!s.ok()) return s;  // the caller's transaction rolls back
   }
-  const int64_t object_id = db_->LastInsertRowId();
-  for (const Finding& f : o.findings) {
+  return InsertFindings(db_->LastInsertRowId(), o.findings);
+}
+
+Status ProvenanceStore::InsertFindings(int64_t object_id, std::span<const Finding> findings) {
+  for (const Finding& f : findings) {
     Result<Statement> st = db_->Prepare(kInsertFinding);
     if (!st.ok()) return st.status();
     st->BindInt64(1, object_id).BindText(2, f.stage).BindText(3, f.kind);
     BindOptional(*st, 4, f.detail_json);
-    s = st->Run();
+    Status s = st->Run();
     if (!s.ok()) return s;  // the caller's transaction rolls back, the object too
   }
   return Status::Ok();
@@ -215,6 +263,7 @@ Result<StateCounts> ProvenanceStore::CountStates(int64_t run_id) {
     counts.released = st->ColumnInt64(0);
     counts.quarantined = st->ColumnInt64(1);
     counts.rejected = st->ColumnInt64(2);
+    counts.staged = st->ColumnInt64(3);
   }
   return counts;
 }
@@ -251,6 +300,152 @@ Status ProvenanceStore::MarkStaleRunsInterrupted() {
             " run(s) left running by an earlier process as interrupted");
   }
   return Status::Ok();
+}
+
+Result<std::vector<SeriesKey>> ProvenanceStore::ListStagedSeries(int64_t run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<Statement> st = db_->Prepare(kStagedSeries);
+  if (!st.ok()) return st.status();
+  st->BindInt64(1, run_id);
+  std::vector<SeriesKey> keys;
+  while (true) {
+    Result<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    keys.push_back({st->ColumnText(0), st->ColumnText(1)});
+  }
+  return keys;
+}
+
+Result<std::vector<StagedObject>> ProvenanceStore::StagedObjectsOf(int64_t run_id, const SeriesKey& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<Statement> st = db_->Prepare(kStagedOfSeries);
+  if (!st.ok()) return st.status();
+  st->BindInt64(1, run_id).BindText(2, key.study_uid).BindText(3, key.series_uid);
+  std::vector<StagedObject> out;
+  while (true) {
+    Result<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    StagedObject o;
+    o.id = st->ColumnInt64(0);
+    o.source_path = st->ColumnText(1);
+    o.sha256_in = st->ColumnText(2);
+    o.staging_path = st->ColumnText(3);
+    o.output_path = st->ColumnText(4);
+    o.new_sop_uid = st->ColumnText(5);
+    o.modality = st->ColumnText(6);
+    o.sop_class_uid = st->ColumnText(7);
+    o.facts_json = st->ColumnText(8);
+    o.patient = st->ColumnText(9);
+    o.size_out = st->ColumnInt64(10);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord& series,
+                                              std::span<const ObjectDecision> objects) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction txn(*db_);
+  Status s = txn.Begin();
+  if (!s.ok()) return s;
+  {
+    Result<Statement> st = db_->Prepare(kInsertSeries);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, run_id).BindText(2, series.key.study_uid).BindText(3, series.key.series_uid);
+    BindOptional(*st, 4, series.patient);
+    BindOptional(*st, 5, series.modality);
+    st->BindText(6, series.quarantined ? "quarantined" : "releasing")
+        .BindInt64(7, series.objects)
+        .BindInt64(8, series.released);
+    BindOptional(*st, 9, series.reason_code);
+    BindOptional(*st, 10, series.reason);
+    BindOptional(*st, 11, series.geometry_json);
+    s = st->Run();
+    if (!s.ok()) return s;
+  }
+  const int64_t series_id = db_->LastInsertRowId();
+  std::string hmac_series;
+  {
+    Result<Statement> st = db_->Prepare(kSeriesHmac);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, run_id).BindText(2, series.key.study_uid).BindText(3, series.key.series_uid);
+    Result<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (row.value()) hmac_series = st->ColumnText(0);
+  }
+  for (const SeriesCheckRow& c : series.checks) {
+    if (hmac_series.empty()) break;  // the check rows are keyed by the series' HMAC as well
+    Result<Statement> st = db_->Prepare(kInsertCheck);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, run_id).BindText(2, hmac_series).BindText(3, c.name);
+    if (c.value) st->BindDouble(4, *c.value); else st->BindNull(4);
+    if (c.threshold) st->BindDouble(5, *c.threshold); else st->BindNull(5);
+    st->BindText(6, c.verdict).BindText(7, series.key.series_uid).BindInt64(8, series_id);
+    s = st->Run();
+    if (!s.ok()) return s;
+  }
+  for (const ObjectDecision& d : objects) {
+    if (d.state == ObjectState::kStaged) return InvalidArgument("DecideSeries: an object must leave 'staged'");
+    {
+      Result<Statement> st = db_->Prepare(kDecideObject);
+      if (!st.ok()) return st.status();
+      st->BindInt64(1, d.object_id).BindText(2, ObjectStateName(d.state));
+      BindOptional(*st, 3, d.reason_code);
+      BindOptional(*st, 4, d.reason);
+      BindOptional(*st, 5, d.stage);
+      BindOptional(*st, 6, d.output_path);
+      st->BindInt64(7, series_id);
+      s = st->Run();
+      if (!s.ok()) return s;
+    }
+    if (db_->Changes() != 1)
+      return InvalidArgument("DecideSeries: object " + std::to_string(d.object_id) + " is not staged");
+    s = InsertFindings(d.object_id, d.findings);
+    if (!s.ok()) return s;
+  }
+  s = txn.Commit();
+  if (!s.ok()) return s;
+  return series_id;
+}
+
+Status ProvenanceStore::MarkSeriesReleased(int64_t series_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<Statement> st = db_->Prepare(kMarkSeriesReleased);
+  if (!st.ok()) return st.status();
+  st->BindInt64(1, series_id);
+  return st->Run();
+}
+
+Result<std::vector<PendingRename>> ProvenanceStore::PendingRenames() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<Statement> st = db_->Prepare(kPendingRenames);
+  if (!st.ok()) return st.status();
+  std::vector<PendingRename> out;
+  while (true) {
+    Result<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    out.push_back({st->ColumnInt64(0), st->ColumnText(1), st->ColumnText(2)});
+  }
+  return out;
+}
+
+Result<int64_t> ProvenanceStore::AbandonStaged(int64_t by_run) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<Statement> st = db_->Prepare(kAbandonStaged);
+  if (!st.ok()) return st.status();
+  st->BindInt64(1, by_run);
+  Status s = st->Run();
+  if (!s.ok()) return s;
+  return db_->Changes();
+}
+
+Result<int64_t> ProvenanceStore::CountStaged(int64_t run_id) {
+  auto counts = CountStates(run_id);
+  if (!counts.ok()) return counts.status();
+  return counts->staged;
 }
 
 }  // namespace rwd::db

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,8 +25,10 @@ namespace rwd::db {
 
 class SqliteDb;
 
-enum class ObjectState { kReleased, kQuarantined, kRejected };
-// "released", "quarantined", "rejected" (the values of objects.state).
+// kStaged: de-identified and waiting in the staging area for its series
+// (never in the output); the others are final.
+enum class ObjectState { kStaged, kReleased, kQuarantined, kRejected };
+// "staged", "released", "quarantined", "rejected" (the values of objects.state).
 const char* ObjectStateName(ObjectState state);
 
 struct RunInfo {
@@ -56,12 +59,61 @@ struct ObjectRecord {
   std::string reason;       // human text, never attribute values
   std::string output_path;  // released: the file written; quarantined: the
                             // path in the quarantine
-  std::string stage;  // "ingest", "identify", "deidentify", "pixels", "release"
+  std::string stage;  // "ingest", "identify", "deidentify", "pixels", "stage", "series", ...
+  std::string staging_path;  // kStaged: the staged file
+  std::string patient;       // the pseudonym (output folder), once de-identified
+  std::string facts_json;    // kStaged: per-object facts for series stages (JSON)
   std::vector<Finding> findings;
 };
 
+// The two UIDs that name a series in the output (new UIDs).
+struct SeriesKey {
+  std::string study_uid, series_uid;
+  bool operator==(const SeriesKey&) const = default;
+};
+
+// A staged object, as the series phase reads it back.
+struct StagedObject {
+  int64_t id = 0;
+  std::string source_path, sha256_in, staging_path, output_path, new_sop_uid, modality, sop_class_uid;
+  std::string facts_json, patient;  // patient: the pseudonym (output folder)
+  int64_t size_out = 0;
+};
+
+// What the series phase decided for one staged object.
+struct ObjectDecision {
+  int64_t object_id = 0;
+  ObjectState state = ObjectState::kReleased;  // released, quarantined or rejected
+  std::string reason_code, reason, stage;      // "" when released
+  std::string output_path;                     // quarantined: the copy in quarantine; else as staged
+  std::vector<Finding> findings;
+};
+
+struct SeriesCheckRow {
+  std::string name;
+  std::optional<double> value, threshold;
+  std::string verdict;  // pass, warn, fail, na
+};
+
+struct SeriesRecord {
+  SeriesKey key;
+  std::string patient, modality;
+  bool quarantined = false;         // the whole series held back
+  std::string reason_code, reason;  // when quarantined
+  int64_t objects = 0, released = 0;
+  std::string geometry_json;
+  std::vector<SeriesCheckRow> checks;
+};
+
+// A release that was committed but whose files may not all have been moved
+// (the process died between the commit and the renames).
+struct PendingRename {
+  int64_t series_id = 0;
+  std::string staging_path, output_path;
+};
+
 struct StateCounts {
-  int64_t released = 0, quarantined = 0, rejected = 0;
+  int64_t released = 0, quarantined = 0, rejected = 0, staged = 0;
 };
 
 class ProvenanceStore {
@@ -105,11 +157,32 @@ class ProvenanceStore {
   // database at a time: this would also mark another live process's run.
   Status MarkStaleRunsInterrupted();
 
+  // --- The series phase (DESIGN.md "The pipeline") ---
+
+  // The series of `run_id` that have staged objects, in a stable order.
+  Result<std::vector<SeriesKey>> ListStagedSeries(int64_t run_id);
+  // The staged objects of one series of `run_id`, ordered by id.
+  Result<std::vector<StagedObject>> StagedObjectsOf(int64_t run_id, const SeriesKey& key);
+  // In one transaction: records the series (state 'releasing', or
+  // 'quarantined') with its checks, and moves each decided object out of
+  // 'staged' (with its findings). Returns the series id. The caller then
+  // moves the released files and calls MarkSeriesReleased.
+  Result<int64_t> DecideSeries(int64_t run_id, const SeriesRecord& series, std::span<const ObjectDecision> objects);
+  Status MarkSeriesReleased(int64_t series_id);
+  // Crash recovery: the files of series left 'releasing'.
+  Result<std::vector<PendingRename>> PendingRenames();
+  // Crash recovery: staged rows of runs that have ended become 'rejected'
+  // (kInterrupted): the objects are redone by the run `by_run`. Returns how many.
+  Result<int64_t> AbandonStaged(int64_t by_run);
+  // Objects of a run still staged (0 once a run has completed).
+  Result<int64_t> CountStaged(int64_t run_id);
+
  private:
   explicit ProvenanceStore(std::unique_ptr<SqliteDb> db);
   Status CheckRunExists(int64_t run_id);  // REQUIRES: mu_ held
   // One object and its findings. REQUIRES: mu_ held, a transaction open.
   Status InsertObject(int64_t run_id, const ObjectRecord& object);
+  Status InsertFindings(int64_t object_id, std::span<const Finding> findings);  // REQUIRES: as above
 
   std::mutex mu_;
   std::unique_ptr<SqliteDb> db_;

@@ -11,6 +11,7 @@
 #include "anonymizer/phi_terms.h"
 #include "core/dicom_file.h"
 #include "db/provenance_store.h"
+#include "gateway/object_facts.h"
 
 namespace rwd::gateway {
 
@@ -46,7 +47,9 @@ struct ObjectContext {
   anon::HeaderResult header;
   SerializedFile out;  // the de-identified file (head + unchanged pixel data), once serialised
   std::string sha256_out;
-  std::string output_path;         // where it was written (released)
+  std::string staging_path;        // where it waits for its series
+  std::string output_path;         // where its release will put it
+  ObjectFacts facts;               // for the series stages (geometry)
   std::vector<db::Finding> findings;
   int pixel_regions_redacted = 0;  // burned-in text boxes filled
 };

@@ -2,10 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "core/log.h"
@@ -14,43 +14,48 @@
 #include "gateway/folder_source.h"
 #include "gateway/progress.h"
 #include "gateway/provenance_writer.h"
+#include "gateway/recovery.h"
+#include "gateway/run_state.h"
+#include "gateway/series/geometry_stage.h"
+#include "gateway/series_phase.h"
+#include "gateway/staging_area.h"
 #include "gateway/stages/clean_pixels_stage.h"
 #include "gateway/stages/deidentify_header_stage.h"
 #include "gateway/stages/identify_stage.h"
 #include "gateway/stages/ingest_stage.h"
-#include "gateway/stages/release_stage.h"
+#include "gateway/stages/staging_stage.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 
 namespace {
 
-// Shared by the workers of one run.
-struct RunState {
-  int64_t run_id;
+// Shared by the object workers of one run.
+struct ObjectPhaseEnv {
   ProvenanceWriter& writer;
-  FolderSink sink;
-  std::string quarantine_dir;
-  ProgressCounters counters;
-  std::mutex mu;  // guards the field below
-  RunSummary summary;
+  FolderSink& claims;
+  FolderSink& quarantine;
+  StagingArea& staging;
+  RunTally& tally;
 };
 
-// One worker's stages, in the order they run (DESIGN.md "The pipeline").
-class Worker {
+// One worker's object stages, in the order they run (DESIGN.md "The pipeline").
+class ObjectWorker {
  public:
-  Worker(const rules::Profile& profile, const anon::KeyedIds& ids, RunState& run, uint64_t max_bytes)
-      : run_(run), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile), release_(run.sink) {
-    stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &release_};
+  ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes)
+      : env_(env), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile),
+        staging_(env.claims, env.staging) {
+    stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &staging_};
   }
 
   void Process(SourceItem item) {
     ObjectContext o;
+    buffer_.clear();        // nothing of the previous object may be taken for this one
     o.bytes.swap(buffer_);  // reuse the worker's buffer: no allocation per file
     o.path = std::move(item.path);
     o.rel_path = std::move(item.rel_path);
     StageResult fate = StageResult::Continue();
-    const char* decided_by = "release";
+    const char* decided_by = "stage";
     if (!item.error.empty()) {
       fate = StageResult::Reject(ErrorCode::kIoError, item.error);
       decided_by = "ingest";
@@ -59,8 +64,6 @@ class Worker {
       if (fate.outcome != Outcome::kContinue) break;
       try {
         fate = stage->Run(o);
-      } catch (const std::exception&) {
-        fate = StageResult::Quarantine(ErrorCode::kInternal, std::string("unexpected error in stage ") + stage->name());
       } catch (...) {
         fate = StageResult::Quarantine(ErrorCode::kInternal, std::string("unexpected error in stage ") + stage->name());
       }
@@ -85,56 +88,43 @@ class Worker {
     r.hmac_sop_uid = o.header.hmac_sop_uid;
     r.stage = stage;
     r.findings = std::move(o.findings);
-    if (fate.outcome == Outcome::kQuarantine && !o.bytes.empty()) {
+    if (fate.outcome == Outcome::kQuarantine && !o.bytes.empty() && !o.sha256_in.empty()) {
       // The quarantine keeps the original, named by its hash.
-      auto q = FolderSink(run_.quarantine_dir).Write(o.sha256_in + ".dcm", std::span<const uint8_t>(o.bytes.data(), o.bytes.size()));
+      auto q = env_.quarantine.Write(o.sha256_in + ".dcm", std::span<const uint8_t>(o.bytes.data(), o.bytes.size()));
       if (q.ok()) r.output_path = q.value();
       else fate.reason += " (and the copy into the quarantine failed: " + q.status().message() + ")";
     }
     switch (fate.outcome) {
       case Outcome::kContinue:
-        r.state = db::ObjectState::kReleased;
+        // Staged: the series phase releases it (or not).
+        r.state = db::ObjectState::kStaged;
         r.sha256_out = o.sha256_out;
         r.size_out = static_cast<int64_t>(o.out.size());
         r.new_study_uid = o.header.new_study_uid;
         r.new_series_uid = o.header.new_series_uid;
         r.new_sop_uid = o.header.new_sop_uid;
+        r.patient = o.header.pseudonym;
         r.output_path = o.output_path;
-        ++run_.counters.released;
+        r.staging_path = o.staging_path;
+        r.facts_json = o.facts.ToJson();
         break;
-      case Outcome::kQuarantine:
-        r.state = db::ObjectState::kQuarantined;
-        ++run_.counters.quarantined;
-        break;
-      case Outcome::kReject:
-        r.state = db::ObjectState::kRejected;
-        ++run_.counters.rejected;
-        break;
+      case Outcome::kQuarantine: r.state = db::ObjectState::kQuarantined; break;
+      case Outcome::kReject: r.state = db::ObjectState::kRejected; break;
     }
     if (fate.outcome != Outcome::kContinue) {
       r.reason_code = ErrorCodeName(fate.code);
       r.reason = fate.reason;
     }
-    {
-      std::lock_guard<std::mutex> lock(run_.mu);
-      run_.summary.bytes_in += o.bytes.size();
-      run_.summary.bytes_out += o.out.size();
-      if (fate.outcome == Outcome::kContinue && o.pixel_regions_redacted > 0) {
-        ++run_.summary.pixel_images_redacted;
-        run_.summary.pixel_regions_redacted += o.pixel_regions_redacted;
-      }
-      if (fate.outcome != Outcome::kContinue)
-        ++run_.summary.reasons[std::string(db::ObjectStateName(r.state)) + ": " + ErrorCodeText(fate.code)];
-    }
-    run_.writer.Add(std::move(r));
+    env_.tally.Count(r.state, fate.code, o.bytes.size(), 0, 0);
+    env_.writer.Add(std::move(r));
   }
 
-  RunState& run_;
+  ObjectPhaseEnv env_;
   IngestStage ingest_;
   IdentifyStage identify_;
   DeidentifyHeaderStage deidentify_;
   CleanPixelsStage pixels_;
-  ReleaseStage release_;
+  StagingStage staging_;
   std::vector<Stage*> stages_;
   ByteBuffer buffer_;
 };
@@ -148,43 +138,78 @@ Pipeline::Pipeline(const rules::Profile& profile, const anon::KeyedIds& ids, db:
 Result<RunSummary> Pipeline::Run(int64_t run_id) {
   const auto start = std::chrono::steady_clock::now();
   std::error_code ec;
-  fs::create_directories(options_.output_dir, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + options_.output_dir + ": " + ec.message());
   fs::create_directories(options_.quarantine_dir, ec);
   if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + options_.quarantine_dir + ": " + ec.message());
   ::chmod(options_.quarantine_dir.c_str(), 0700);  // it holds originals with PHI
+  auto staging = StagingArea::Open(options_.output_dir, options_.work_dir);
+  if (!staging.ok()) return staging.status();
+  auto recovered = Recover(store_, *staging, options_.quarantine_dir, run_id);
+  if (!recovered.ok()) return recovered.status();
 
-  ProvenanceWriter writer(store_, run_id);
-  RunState run{run_id, writer, FolderSink(options_.output_dir), options_.quarantine_dir, {}, {}, {}};
+  RunTally tally;
+  FolderSink claims(options_.output_dir), quarantine(options_.quarantine_dir);
   const int n = std::max(1, options_.workers);
-  BoundedQueue<SourceItem> queue(static_cast<size_t>(n) * 64);
-  std::vector<std::thread> threads;
   {
-    Progress progress(run.counters, options_.progress);
+    Progress progress(tally.counters(), options_.progress);
+    // Object phase: the walk feeds a bounded queue; N workers stage objects.
+    {
+      ProvenanceWriter writer(store_, run_id);
+      ObjectPhaseEnv env{writer, claims, quarantine, *staging, tally};
+      BoundedQueue<SourceItem> queue(static_cast<size_t>(n) * 64);
+      std::vector<std::thread> threads;
+      for (int i = 0; i < n; ++i) {
+        threads.emplace_back([&] {
+          ObjectWorker worker(profile_, ids_, env, options_.max_object_bytes);
+          // After a database failure the run cannot be trusted: stop early.
+          while (auto item = queue.Pop())
+            if (!writer.failed()) worker.Process(std::move(*item));
+        });
+      }
+      FolderSource source(options_.input_dir, options_.exclude);
+      source.Walk([&](SourceItem item) {
+        ++tally.counters().found;
+        queue.Push(std::move(item));
+      });
+      tally.counters().walk_done = true;
+      queue.Close();
+      for (auto& t : threads) t.join();
+      // Every staged row is committed before any series is released.
+      Status recorded = writer.Close();
+      if (!recorded.ok()) return recorded;
+    }
+    // Series phase: a folder run's series are complete once the walk is done.
+    auto keys = store_.ListStagedSeries(run_id);
+    if (!keys.ok()) return keys.status();
+    std::vector<SeriesStageFactory> stages = {[] { return std::make_unique<GeometryStage>(); }};
+    for (const SeriesStageFactory& f : options_.series_stages) stages.push_back(f);
+    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, tally};
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    Status first_error;
+    std::mutex error_mu;
+    std::vector<std::thread> threads;
     for (int i = 0; i < n; ++i) {
       threads.emplace_back([&] {
-        Worker worker(profile_, ids_, run, options_.max_object_bytes);
-        // After a database failure the run cannot be trusted: stop early.
-        while (auto item = queue.Pop())
-          if (!writer.failed()) worker.Process(std::move(*item));
+        SeriesWorker worker(env, stages);
+        for (size_t k; !failed && (k = next++) < keys->size();) {
+          Status s = worker.Process(run_id, (*keys)[k]);
+          if (!s.ok()) {
+            std::lock_guard<std::mutex> lock(error_mu);
+            if (!failed.exchange(true)) first_error = s;
+          }
+        }
       });
     }
-    FolderSource source(options_.input_dir, options_.exclude);
-    source.Walk([&](SourceItem item) {
-      ++run.counters.found;
-      queue.Push(std::move(item));
-    });
-    run.counters.walk_done = true;
-    queue.Close();
     for (auto& t : threads) t.join();
+    if (failed) return first_error;
   }
-  Status recorded = writer.Close();
-  if (!recorded.ok()) return recorded;
-  RunSummary& s = run.summary;
+  auto left = staging->Clear();  // empty folders of released series
+  if (!left.ok()) LogWarn(left.status().message());
+
+  RunSummary s = tally.Take();
   s.run_id = run_id;
-  s.released = run.counters.released;
-  s.quarantined = run.counters.quarantined;
-  s.rejected = run.counters.rejected;
+  s.recovered_series = recovered->series_finished;
+  s.abandoned_staged = recovered->staged_redone;
   s.workers = n;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   s.profile_name = profile_.name;

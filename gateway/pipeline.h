@@ -1,13 +1,17 @@
 #pragma once
-// The pipeline (see PIPELINE.md): a folder walk feeds a bounded queue; N
-// workers each run the stages in order on one object at a time; every
-// object ends released, quarantined or rejected, recorded in the database.
+// The pipeline (see PIPELINE.md), in two phases. Object phase: a folder walk
+// feeds a bounded queue; N workers run the object stages on one object at a
+// time and stage it (or reject / quarantine it). Series phase: once the walk
+// is done every series is complete; N workers run the series stages on one
+// series at a time and release it (series_phase.h). Every object ends
+// released, quarantined or rejected, recorded in the database.
 #include <string>
 #include <vector>
 
 #include "anonymizer/keyed_ids.h"
 #include "db/provenance_store.h"
 #include "gateway/run_summary.h"
+#include "gateway/series_stage.h"
 #include "rules/profile.h"
 
 namespace rwd::gateway {
@@ -15,11 +19,14 @@ namespace rwd::gateway {
 struct PipelineOptions {
   std::string input_dir;
   std::string output_dir;
+  std::string work_dir;                // staging area (when on the output's file system)
   std::string quarantine_dir;          // holds originals: created 0700
   int workers = 2;                     // >= 1
   bool progress = false;               // draw a progress line on a terminal
   uint64_t max_object_bytes = 4ull << 30;  // larger files are quarantined
   std::vector<std::string> exclude;    // folders not to walk (output, work dir)
+  // Series stages run after the built-in ones (geometry), in this order.
+  std::vector<SeriesStageFactory> series_stages;
 };
 
 class Pipeline {

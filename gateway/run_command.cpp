@@ -74,6 +74,7 @@ int RunCommand(const RunArgs& a) {
   PipelineOptions opt;
   opt.input_dir = a.input;
   opt.output_dir = a.output;
+  opt.work_dir = a.workdir;
   opt.quarantine_dir = (fs::path(a.workdir) / "quarantine").string();
   opt.workers = a.workers > 0 ? a.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   opt.progress = !a.json && !a.quiet;

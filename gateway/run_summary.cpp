@@ -22,6 +22,12 @@ std::string RunSummary::ToText() const {
                 static_cast<long long>(files()), bytes_in / 1e6, bytes_out / 1e6, seconds,
                 PerSecond(static_cast<double>(files()), seconds), PerSecond(bytes_in / 1e6, seconds), workers);
   o << line;
+  std::snprintf(line, sizeof line, "  %lld series released, %lld held back whole\n",
+                static_cast<long long>(series - series_quarantined), static_cast<long long>(series_quarantined));
+  o << line;
+  if (recovered_series > 0 || abandoned_staged > 0)
+    o << "  after an interrupted run: " << recovered_series << " series' release finished, " << abandoned_staged
+      << " staged object(s) redone\n";
   if (pixel_regions_redacted > 0)
     o << "  burned-in text: " << pixel_regions_redacted << " region(s) redacted in " << pixel_images_redacted
       << " released image(s)\n";
@@ -53,6 +59,10 @@ std::string RunSummary::ToJson() const {
                       {"workers", workers},
                       {"pixel_images_redacted", pixel_images_redacted},
                       {"pixel_regions_redacted", pixel_regions_redacted},
+                      {"series", series},
+                      {"series_quarantined", series_quarantined},
+                      {"recovered_series", recovered_series},
+                      {"abandoned_staged", abandoned_staged},
                       {"output", output_dir},
                       {"database", database},
                       {"quarantine", quarantine_dir},

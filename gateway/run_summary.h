@@ -11,6 +11,8 @@ struct RunSummary {
   int64_t released = 0, quarantined = 0, rejected = 0;
   uint64_t bytes_in = 0, bytes_out = 0;
   int64_t pixel_images_redacted = 0, pixel_regions_redacted = 0;  // released images only
+  int64_t series = 0, series_quarantined = 0;                      // decided by the series phase
+  int64_t recovered_series = 0, abandoned_staged = 0;             // finished / redone from an interrupted run
   double seconds = 0;
   int workers = 0;
   std::string profile_name, output_dir, database, quarantine_dir, key_file;

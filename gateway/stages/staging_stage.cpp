@@ -1,10 +1,10 @@
-#include "gateway/stages/release_stage.h"
+#include "gateway/stages/staging_stage.h"
 
 #include "core/crypto.h"
 
 namespace rwd::gateway {
 
-StageResult ReleaseStage::Run(ObjectContext& o) {
+StageResult StagingStage::Run(ObjectContext& o) {
   auto out = o.dicom->SerializeParts();
   if (!out.ok()) return StageResult::Quarantine(out.status().code(), out.status().message());
   o.out = std::move(out).value();
@@ -17,7 +17,7 @@ StageResult ReleaseStage::Run(ObjectContext& o) {
   sha.Update(o.out.tail);
   const std::string sha_out = ToHex(sha.Finish());
   std::string first;
-  switch (sink_.ClaimPath(rel, sha_out, &first, o.rel_path)) {
+  switch (claims_.ClaimPath(rel, sha_out, &first, o.rel_path)) {
     case FolderSink::Claim::kNew: break;
     case FolderSink::Claim::kDuplicate:
       return StageResult::Reject(ErrorCode::kDuplicate, "duplicate of " + first + " (same SOP Instance, same content)");
@@ -25,9 +25,12 @@ StageResult ReleaseStage::Run(ObjectContext& o) {
       return StageResult::Quarantine(ErrorCode::kUnsafe,
                                      "SOP Instance UID also used by " + first + " with different content");
   }
-  auto written = sink_.Write(rel, o.out.head, o.out.tail);
+  o.facts = ObjectFacts::From(*o.dicom);
+  o.facts.pixel_regions_redacted = o.pixel_regions_redacted;
+  auto written = staging_.Write(rel, o.out.head, o.out.tail);
   if (!written.ok()) return StageResult::Quarantine(written.status().code(), written.status().message());
-  o.output_path = written.value();
+  o.staging_path = written.value();
+  o.output_path = staging_.OutputPath(rel);
   o.sha256_out = sha_out;
   return StageResult::Continue();
 }

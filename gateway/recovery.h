@@ -1,0 +1,27 @@
+#pragma once
+// What a run does first, after an earlier process died (kill -9, power,
+// OOM): finish what was committed, redo what was not, leave nothing behind.
+//   - series left 'releasing' (rows released, files maybe not all moved):
+//     their staged files are renamed into the output, the series released;
+//   - objects left 'staged' by ended runs become rejected (kInterrupted):
+//     this run processes their inputs again (the key makes the result
+//     identical);
+//   - the staging area is emptied, and temporary '*.partNNNNN' files of
+//     interrupted writes are removed from the quarantine.
+// REQUIRES: the work dir lock is held (no other process uses the database).
+#include "core/status.h"
+#include "db/provenance_store.h"
+#include "gateway/staging_area.h"
+
+namespace rwd::gateway {
+
+struct RecoveryReport {
+  int64_t series_finished = 0;  // 'releasing' series completed
+  int64_t staged_redone = 0;    // staged rows of interrupted runs
+  int64_t files_removed = 0;    // staging and temporary files removed
+};
+
+Result<RecoveryReport> Recover(db::ProvenanceStore& store, StagingArea& staging, const std::string& quarantine_dir,
+                               int64_t this_run);
+
+}  // namespace rwd::gateway

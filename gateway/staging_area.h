@@ -1,0 +1,58 @@
+#pragma once
+// The staging area: where de-identified objects wait for their series to be
+// released (DESIGN.md "The pipeline"). It lies on the file system of the
+// output, so that releasing an object is one rename(2): atomic, no copy.
+// It is WORKDIR/staging when the work dir shares the output's file system,
+// else OUTPUT/.rwdgate-staging (mode 0700, never part of the cohort).
+//
+// A staged file is named after its output path
+// (<staging>/<patient>/<study>/<series>/<instance>.dcm), so the staging area
+// mirrors what the release will look like. Thread-safe.
+#include <mutex>
+#include <span>
+#include <string>
+#include <unordered_set>
+
+#include "core/status.h"
+
+namespace rwd::gateway {
+
+class StagingArea {
+ public:
+  // Chooses the staging root for `output_dir` and `work_dir` and creates it
+  // (and the output folder) when absent.
+  static Result<StagingArea> Open(const std::string& output_dir, const std::string& work_dir);
+  StagingArea(StagingArea&& other) noexcept : root_(std::move(other.root_)), output_(std::move(other.output_)) {}
+
+  // Writes the object's bytes (head then tail) to the staging file for
+  // `rel_path` (relative output path) and returns its full path. A partial
+  // file left by a crash is never seen by anyone: it has no 'staged' row,
+  // and Clear() removes it at the next start.
+  Result<std::string> Write(const std::string& rel_path, std::span<const uint8_t> head,
+                            std::span<const uint8_t> tail = {});
+
+  // Moves a staged file to its place in the output (rename over an existing
+  // file of a rerun: readers see the old or the new file, never a mix).
+  // Already moved (a crash after the rename) counts as done.
+  Status Promote(const std::string& staging_path, const std::string& output_path);
+
+  // Removes everything in the staging area (at start, after recovery, and at
+  // the end of a completed run). Returns how many files were removed.
+  Result<int> Clear();
+
+  const std::string& root() const { return root_; }
+  const std::string& output_root() const { return output_; }
+  std::string OutputPath(const std::string& rel_path) const { return output_ + "/" + rel_path; }
+
+ private:
+  StagingArea(std::string root, std::string output) : root_(std::move(root)), output_(std::move(output)) {}
+  Status EnsureParent(const std::string& path);
+  std::string root_, output_;
+  std::mutex mu_;
+  std::unordered_set<std::string> dirs_;  // folders known to exist
+};
+
+// Writes head + tail to `fd` (writev, short writes retried). False on error (errno set).
+bool WriteAll(int fd, std::span<const uint8_t> head, std::span<const uint8_t> tail);
+
+}  // namespace rwd::gateway
