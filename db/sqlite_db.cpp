@@ -176,6 +176,9 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path) {
 //   foreign_keys=ON      off by default in SQLite, per connection;
 //   busy_timeout=5000    wait up to 5 s for another connection's write lock.
 Status SqliteDb::ApplyPragmas() {
+  // First: switching to WAL needs a lock another connection may hold.
+  Status busy = Exec("PRAGMA busy_timeout=5000;");
+  if (!busy.ok()) return busy;
   {
     Result<Statement> st = Prepare("PRAGMA journal_mode=WAL");
     if (!st.ok()) return st.status();
@@ -192,8 +195,7 @@ Status SqliteDb::ApplyPragmas() {
   }
   Status s = Exec(
       "PRAGMA synchronous=NORMAL;"
-      "PRAGMA foreign_keys=ON;"
-      "PRAGMA busy_timeout=5000;");
+      "PRAGMA foreign_keys=ON;");
   if (!s.ok()) return s;
   // A build without foreign key support ignores the PRAGMA silently.
   Result<int64_t> fk = QueryInt64("PRAGMA foreign_keys");

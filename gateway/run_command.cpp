@@ -1,5 +1,7 @@
 #include "gateway/run_command.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,13 +14,14 @@
 #include "core/log.h"
 #include "db/provenance_store.h"
 #include "gateway/pipeline.h"
+#include "gateway/workdir_lock.h"
 #include "rules/profile_loader.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr int kExitOk = 0, kExitFatal = 1, kExitUsage = 2;
+constexpr int kExitOk = 0, kExitFatal = 1, kExitUsage = 2, kExitBusy = 3;
 
 int Fail(int code, const std::string& message) {
   std::cerr << "rwdgate: " << message << "\n";
@@ -49,14 +52,29 @@ int RunCommand(const RunArgs& a) {
     return Fail(kExitUsage, "--output and --input must not contain each other");
   if (Inside(a.workdir, a.input)) return Fail(kExitUsage, "--workdir must not be inside --input");
 
+  // The work dir holds the database, the quarantine (originals) and often
+  // the key: owner-only, and one process at a time.
+  const bool workdir_existed = fs::exists(a.workdir, ec);
   fs::create_directories(a.workdir, ec);
   if (ec) return Fail(kExitFatal, "cannot create work dir " + a.workdir + ": " + ec.message());
+  ::chmod(a.workdir.c_str(), 0700);
+  auto lock = WorkdirLock::Acquire(a.workdir);
+  if (!lock.ok()) return Fail(lock.status().code() == ErrorCode::kUnsafe ? kExitBusy : kExitFatal, lock.status().message());
   std::string key_path = !a.key.empty() ? a.key : !profile->key_file.empty() ? profile->key_file
                                                                               : (fs::path(a.workdir) / "project.key").string();
   auto key = anon::LoadOrCreateKey(key_path);
-  if (!key.ok()) return Fail(kExitUsage, key.status().message());
+  if (!key.ok()) {
+    if (!workdir_existed) fs::remove_all(a.workdir, ec);  // leave nothing behind for a refused start
+    return Fail(kExitUsage, key.status().message());
+  }
 
   const std::string db_path = (fs::path(a.workdir) / "rwdgate.db").string();
+  // Created owner-only before SQLite opens it (its -wal and -shm files take
+  // the database file's mode).
+  if (const int fd = ::open(db_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); fd >= 0) {
+    ::fchmod(fd, 0600);
+    ::close(fd);
+  }
   auto store = db::ProvenanceStore::Open(db_path);
   if (!store.ok()) return Fail(kExitFatal, store.status().message());
   (*store)->MarkStaleRunsInterrupted();
