@@ -20,6 +20,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   dicom3tools                    # dciodvfy, the standard validator
+  sqlite3                        # the README's queries on the provenance database
   python3-pydicom                # real DICOM test files
   octave-dicom                   # real CT/US/RTSTRUCT test files
   python3-nibabel                # nicom test data
