@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "anonymizer/burned_in_risk.h"
@@ -44,6 +45,11 @@ struct ObjectContext {
   std::string modality, sop_class_uid;
   anon::BurnedInRisk burned_in;  // assessed on the original header
   anon::PhiTerms phi;            // the original identifiers (memory only), for pixel text
+  // The original header's short top-level values (tag -> value), taken by
+  // identify before de-identification when later stages need them (known
+  // device regions match on descriptions the de-identified header lacks),
+  // so nothing parses the original twice. Memory only.
+  std::unordered_map<uint32_t, std::string> original_values;
   anon::HeaderResult header;
   SerializedFile out;  // the de-identified file (head + unchanged pixel data), once serialised
   std::string sha256_out;

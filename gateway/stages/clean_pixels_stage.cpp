@@ -46,22 +46,13 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
     return StageResult::Quarantine(unavailable_.code(), "pixel cleaner unavailable: " + unavailable_.message());
 
   // Known device regions are matched on the original header (descriptions
-  // are gone from the de-identified one), parsed once, header only, when the
-  // first rule asks.
-  std::optional<DicomFile> original;
-  bool original_tried = false;
+  // are gone from the de-identified one): identify kept its values.
   anon::pixel::CleanRequest request;
   request.phi = &o.phi;
   request.original_header = [&](Tag tag) -> std::optional<std::string> {
-    if (!original_tried) {
-      original_tried = true;
-      ParseOptions header_only;
-      header_only.defer_pixel_data = true;
-      auto parsed = DicomFile::Parse(std::span<const uint8_t>(o.bytes.data(), o.bytes.size()), header_only);
-      if (parsed.ok()) original.emplace(std::move(parsed).value());
-    }
-    if (!original) return std::nullopt;
-    return tag.group == 0x0002 ? original->meta().GetString(tag) : original->dataset().GetString(tag);
+    auto it = o.original_values.find(tag.key());
+    if (it == o.original_values.end()) return std::nullopt;
+    return it->second;
   };
   auto report = cleaner_->Clean(*o.dicom, request);
   if (!report.ok())

@@ -42,6 +42,15 @@ std::pair<int, int> CheckDicomdirReferences(ObjectContext& o) {
   return {entries, missing};
 }
 
+// Keeps the short top-level values of an item (not sequences, not bulk data).
+void SnapshotValues(DicomItem item, ObjectContext& o) {
+  item.Walk([&](ElementRef& e) {
+    if (e.is_sequence() || e.length() > 1024 || e.tag().group == 0x7FE0) return DicomItem::Visit::kKeep;
+    if (auto v = e.GetString(); v.ok()) o.original_values[e.tag().key()] = *v;
+    return DicomItem::Visit::kKeep;
+  });
+}
+
 }  // namespace
 
 StageResult IdentifyStage::Run(ObjectContext& o) {
@@ -89,7 +98,11 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
     if (all) return StageResult::Reject(ErrorCode::kFiltered, "rejected by the profile filter " + entry.origin);
   }
   o.burned_in = anon::AssessBurnedInRisk(ds);
-  if (profile_.pixels.burned_in != rules::BurnedInMode::kQuarantineAtRisk) o.phi = anon::CollectPhiTerms(ds);
+  if (profile_.pixels.burned_in != rules::BurnedInMode::kQuarantineAtRisk) {
+    o.phi = anon::CollectPhiTerms(ds);
+    SnapshotValues(meta, o);
+    SnapshotValues(ds, o);
+  }
   return StageResult::Continue();
 }
 
