@@ -125,16 +125,17 @@ stats() { echo "$(median "$1" 1) $(best "$1") $(median "$1" 2) $(median "$1" 3)"
 paste -d' ' "$WORK/t.dcmodify_cp" "$WORK/t.dcmodify" |
   awk '{print $1 + $4, $2 + $5, $3 + $6}' >"$WORK/t.dcmodify_total"
 read -r CP CPBEST CPCPU _ <<<"$(stats cp)"
+read -r GD GDBEST GDCPU _ <<<"$(stats gdcmanon)"
 row() {  # label median-wall best-wall cpu other
   awk -v l="$1" -v s="$2" -v m="$3" -v c="$4" -v o="$5" -v n="$N" -v b="$BYTES" \
-      -v cp="$CP" -v cpm="$CPBEST" -v cpc="$CPCPU" 'BEGIN {
-    printf "%-21s %6.3f %7.0f %6.0f %6.2fx | %6.3f %6.2fx | %6.3f %6.2fx | %5.2f\n",
-           l, s, n/s, b/1e6/s, s/cp, m, m/cpm, c, c/cpc, o}'
+      -v cp="$CP" -v cpm="$CPBEST" -v cpc="$CPCPU" -v gd="$GD" 'BEGIN {
+    printf "%-21s %6.3f %7.0f %6.0f %6.2fx %6.2fx | %6.3f %6.2fx | %6.3f %6.2fx | %5.2f\n",
+           l, s, n/s, b/1e6/s, s/cp, s/gd, m, m/cpm, c, c/cpc, o}'
 }
 echo
-echo "                     ---- median wall --------- | -- best wall - | -- cpu (u+s) - | other"
-printf '%-21s %6s %7s %6s %7s | %6s %7s | %6s %7s | %5s\n' \
-  tool s files/s MB/s "vs cp" s "vs cp" s "vs cp" cpu-s
+echo "                     ---- median wall ----------------- | -- best wall - | -- cpu (u+s) - | other"
+printf '%-21s %6s %7s %6s %7s %7s | %6s %7s | %6s %7s | %5s\n' \
+  tool s files/s MB/s "vs cp" "vs gdcm" s "vs cp" s "vs cp" cpu-s
 row "cp -r"                $(stats cp)
 row "rwdgate run"          $(stats rwdgate)
 row "gdcmanon --dumb"      $(stats gdcmanon)
@@ -147,4 +148,5 @@ echo "wall of every run:" $(for t in cp rwdgate gdcmanon dcmodify; do echo "$t=[
 echo
 read -r RW RWBEST RWCPU _ <<<"$(stats rwdgate)"
 awk -v s="$RW" -v cp="$CP" -v m="$RWBEST" -v cpm="$CPBEST" -v c="$RWCPU" -v cpc="$CPCPU" \
-  'BEGIN {printf "rwdgate/cp = %.2fx (target <= 1.3x; best runs %.2fx; cpu %.2fx)\n", s/cp, m/cpm, c/cpc}'
+    -v gd="$GD" -v gdm="$GDBEST" -v fs="$(fstype "$DSTROOT")" \
+  'BEGIN {printf "outputs on %s: rwdgate/cp = %.2fx (target <= 1.8x; best runs %.2fx; cpu %.2fx); rwdgate/gdcmanon = %.2fx (target <= 0.7x; best runs %.2fx)\n", fs, s/cp, m/cpm, c/cpc, s/gd, m/gdm}'
