@@ -48,8 +48,24 @@ constexpr std::string_view kStagedSeries =
 
 constexpr std::string_view kStagedOfSeries =
     "SELECT id, source_path, sha256_in, staging_path, output_path, new_sop_uid, modality,"
-    " sop_class_uid, facts, patient, size_out FROM objects"
+    " sop_class_uid, facts, patient, size_out, hmac_series_uid FROM objects"
     " WHERE run_id = ?1 AND state = 'staged' AND new_study_uid = ?2 AND new_series_uid = ?3 ORDER BY id";
+
+constexpr std::string_view kStagedById =
+    "SELECT id, source_path, sha256_in, staging_path, output_path, new_sop_uid, modality,"
+    " sop_class_uid, facts, patient, size_out, hmac_series_uid FROM objects WHERE id = ?1 AND state = 'staged'";
+
+constexpr std::string_view kReleaseRest =
+    "UPDATE objects SET state = ?5, reason_code = ?6, reason = ?7, stage = coalesce(?8, stage),"
+    " output_path = CASE WHEN ?5 = 'released' THEN output_path ELSE NULL END, series_id = ?4,"
+    " released_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    " WHERE run_id = ?1 AND state = 'staged' AND new_study_uid = ?2 AND new_series_uid = ?3";
+
+constexpr std::string_view kSetSeriesCounts = "UPDATE series SET released = ?2, objects = ?3 WHERE id = ?1";
+
+constexpr std::string_view kReleasedFiles =
+    "SELECT staging_path, output_path, size_out, coalesce(json_extract(facts, '$.redacted'), 0) FROM objects"
+    " WHERE series_id = ?1 AND state = 'released' ORDER BY id";
 
 constexpr std::string_view kInsertSeries =
     "INSERT INTO series (run_id, new_study_uid, new_series_uid, patient, modality, state, objects,"
@@ -64,9 +80,7 @@ constexpr std::string_view kDecideObject =
     " output_path = CASE WHEN ?2 = 'released' THEN output_path ELSE ?6 END, series_id = ?7,"
     " released_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 AND state = 'staged'";
 
-constexpr std::string_view kSeriesHmac =
-    "SELECT hmac_series_uid FROM objects WHERE run_id = ?1 AND new_study_uid = ?2"
-    " AND new_series_uid = ?3 AND hmac_series_uid IS NOT NULL LIMIT 1";
+
 
 constexpr std::string_view kMarkSeriesReleased =
     "UPDATE series SET state = 'released' WHERE id = ?1 AND state = 'releasing'";
@@ -317,35 +331,73 @@ Result<std::vector<SeriesKey>> ProvenanceStore::ListStagedSeries(int64_t run_id)
   return keys;
 }
 
-Result<std::vector<StagedObject>> ProvenanceStore::StagedObjectsOf(int64_t run_id, const SeriesKey& key) {
+namespace {
+StagedObject ReadStaged(Statement& st) {
+  StagedObject o;
+  o.id = st.ColumnInt64(0);
+  o.source_path = st.ColumnText(1);
+  o.sha256_in = st.ColumnText(2);
+  o.staging_path = st.ColumnText(3);
+  o.output_path = st.ColumnText(4);
+  o.new_sop_uid = st.ColumnText(5);
+  o.modality = st.ColumnText(6);
+  o.sop_class_uid = st.ColumnText(7);
+  o.facts_json = st.ColumnText(8);
+  o.patient = st.ColumnText(9);
+  o.size_out = st.ColumnInt64(10);
+  o.hmac_series_uid = st.ColumnText(11);
+  return o;
+}
+}  // namespace
+
+Status ProvenanceStore::ForEachStaged(int64_t run_id, const SeriesKey& key,
+                                      const std::function<void(StagedObject&&)>& fn) {
   std::lock_guard<std::mutex> lock(mu_);
   Result<Statement> st = db_->Prepare(kStagedOfSeries);
   if (!st.ok()) return st.status();
   st->BindInt64(1, run_id).BindText(2, key.study_uid).BindText(3, key.series_uid);
-  std::vector<StagedObject> out;
   while (true) {
     Result<bool> row = st->Step();
     if (!row.ok()) return row.status();
-    if (!row.value()) break;
-    StagedObject o;
-    o.id = st->ColumnInt64(0);
-    o.source_path = st->ColumnText(1);
-    o.sha256_in = st->ColumnText(2);
-    o.staging_path = st->ColumnText(3);
-    o.output_path = st->ColumnText(4);
-    o.new_sop_uid = st->ColumnText(5);
-    o.modality = st->ColumnText(6);
-    o.sop_class_uid = st->ColumnText(7);
-    o.facts_json = st->ColumnText(8);
-    o.patient = st->ColumnText(9);
-    o.size_out = st->ColumnInt64(10);
-    out.push_back(std::move(o));
+    if (!row.value()) return Status::Ok();
+    fn(ReadStaged(*st));
   }
+}
+
+Result<std::vector<StagedObject>> ProvenanceStore::StagedObjectsOf(int64_t run_id, const SeriesKey& key) {
+  std::vector<StagedObject> out;
+  Status s = ForEachStaged(run_id, key, [&](StagedObject&& o) { out.push_back(std::move(o)); });
+  if (!s.ok()) return s;
   return out;
 }
 
+Result<StagedObject> ProvenanceStore::StagedById(int64_t object_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<Statement> st = db_->Prepare(kStagedById);
+  if (!st.ok()) return st.status();
+  st->BindInt64(1, object_id);
+  Result<bool> row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!row.value()) return InvalidArgument("object " + std::to_string(object_id) + " is not staged");
+  return ReadStaged(*st);
+}
+
+Status ProvenanceStore::ForEachReleasedFile(int64_t series_id, const std::function<void(ReleasedFile&&)>& fn) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Result<Statement> st = db_->Prepare(kReleasedFiles);
+  if (!st.ok()) return st.status();
+  st->BindInt64(1, series_id);
+  while (true) {
+    Result<bool> row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::Ok();
+    fn({st->ColumnText(0), st->ColumnText(1), st->ColumnInt64(2), static_cast<int>(st->ColumnInt64(3))});
+  }
+}
+
 Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord& series,
-                                              std::span<const ObjectDecision> objects) {
+                                              std::span<const ObjectDecision> objects,
+                                              std::span<const std::pair<int64_t, std::vector<Finding>>> findings) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction txn(*db_);
   Status s = txn.Begin();
@@ -357,8 +409,8 @@ Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord
     BindOptional(*st, 4, series.patient);
     BindOptional(*st, 5, series.modality);
     st->BindText(6, series.quarantined ? "quarantined" : "releasing")
-        .BindInt64(7, series.objects)
-        .BindInt64(8, series.released);
+        .BindInt64(7, 0)
+        .BindInt64(8, 0);  // set below, once known
     BindOptional(*st, 9, series.reason_code);
     BindOptional(*st, 10, series.reason);
     BindOptional(*st, 11, series.geometry_json);
@@ -366,15 +418,7 @@ Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord
     if (!s.ok()) return s;
   }
   const int64_t series_id = db_->LastInsertRowId();
-  std::string hmac_series;
-  {
-    Result<Statement> st = db_->Prepare(kSeriesHmac);
-    if (!st.ok()) return st.status();
-    st->BindInt64(1, run_id).BindText(2, series.key.study_uid).BindText(3, series.key.series_uid);
-    Result<bool> row = st->Step();
-    if (!row.ok()) return row.status();
-    if (row.value()) hmac_series = st->ColumnText(0);
-  }
+  const std::string& hmac_series = series.hmac_series_uid;
   for (const SeriesCheckRow& c : series.checks) {
     if (hmac_series.empty()) break;  // the check rows are keyed by the series' HMAC as well
     Result<Statement> st = db_->Prepare(kInsertCheck);
@@ -403,6 +447,32 @@ Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord
     if (db_->Changes() != 1)
       return InvalidArgument("DecideSeries: object " + std::to_string(d.object_id) + " is not staged");
     s = InsertFindings(d.object_id, d.findings);
+    if (!s.ok()) return s;
+  }
+  for (const auto& [object_id, fs] : findings) {
+    s = InsertFindings(object_id, fs);
+    if (!s.ok()) return s;
+  }
+  // Every other staged object of the series follows the series' fate.
+  {
+    Result<Statement> st = db_->Prepare(kReleaseRest);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, run_id).BindText(2, series.key.study_uid).BindText(3, series.key.series_uid).BindInt64(4, series_id);
+    st->BindText(5, series.quarantined ? "quarantined" : "released");
+    BindOptional(*st, 6, series.quarantined ? series.reason_code : "");
+    BindOptional(*st, 7, series.quarantined ? series.reason : "");
+    BindOptional(*st, 8, series.quarantined ? series.stage : "");
+    s = st->Run();
+    if (!s.ok()) return s;
+  }
+  const int64_t rest = db_->Changes();
+  {
+    Result<Statement> st = db_->Prepare(kSetSeriesCounts);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, series_id)
+        .BindInt64(2, series.quarantined ? 0 : rest)
+        .BindInt64(3, rest + static_cast<int64_t>(objects.size()));
+    s = st->Run();
     if (!s.ok()) return s;
   }
   s = txn.Commit();

@@ -12,6 +12,7 @@
 // one short BEGIN IMMEDIATE ... COMMIT on cached statements; with WAL and
 // synchronous=NORMAL a commit costs no fsync.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -77,6 +78,7 @@ struct StagedObject {
   int64_t id = 0;
   std::string source_path, sha256_in, staging_path, output_path, new_sop_uid, modality, sop_class_uid;
   std::string facts_json, patient;  // patient: the pseudonym (output folder)
+  std::string hmac_series_uid;
   int64_t size_out = 0;
 };
 
@@ -97,11 +99,12 @@ struct SeriesCheckRow {
 
 struct SeriesRecord {
   SeriesKey key;
+  std::string hmac_series_uid;  // of the original Series Instance UID (series_checks are keyed by it)
   std::string patient, modality;
   bool quarantined = false;         // the whole series held back
   std::string reason_code, reason;  // when quarantined
-  int64_t objects = 0, released = 0;
-  std::string geometry_json;
+  std::string stage;                // the series stage that held it back
+  std::string geometry_json;  // (object counts are computed by DecideSeries)
   std::vector<SeriesCheckRow> checks;
 };
 
@@ -161,13 +164,29 @@ class ProvenanceStore {
 
   // The series of `run_id` that have staged objects, in a stable order.
   Result<std::vector<SeriesKey>> ListStagedSeries(int64_t run_id);
-  // The staged objects of one series of `run_id`, ordered by id.
+  // The staged objects of one series of `run_id`, ordered by id, one at a
+  // time (a series of any size is never all in memory). `fn` must not call
+  // back into the store.
+  Status ForEachStaged(int64_t run_id, const SeriesKey& key, const std::function<void(StagedObject&&)>& fn);
+  // The same, collected (for small series and tests).
   Result<std::vector<StagedObject>> StagedObjectsOf(int64_t run_id, const SeriesKey& key);
+  // One staged object by id (kInvalidArgument when not staged).
+  Result<StagedObject> StagedById(int64_t object_id);
   // In one transaction: records the series (state 'releasing', or
-  // 'quarantined') with its checks, and moves each decided object out of
-  // 'staged' (with its findings). Returns the series id. The caller then
-  // moves the released files and calls MarkSeriesReleased.
-  Result<int64_t> DecideSeries(int64_t run_id, const SeriesRecord& series, std::span<const ObjectDecision> objects);
+  // 'quarantined') with its checks; moves each object of `held_back` out of
+  // 'staged' as decided (with its findings); then every other staged object
+  // of the series: released (or, for a quarantined series, quarantined with
+  // the series' reason). Returns the series id. The caller then moves the
+  // released files (ForEachReleasedFile) and calls MarkSeriesReleased.
+  Result<int64_t> DecideSeries(int64_t run_id, const SeriesRecord& series, std::span<const ObjectDecision> held_back,
+                               std::span<const std::pair<int64_t, std::vector<Finding>>> findings = {});
+  struct ReleasedFile {
+    std::string staging_path, output_path;
+    int64_t size_out = 0;
+    int regions_redacted = 0;
+  };
+  // The released objects of a series decision, one at a time.
+  Status ForEachReleasedFile(int64_t series_id, const std::function<void(ReleasedFile&&)>& fn);
   Status MarkSeriesReleased(int64_t series_id);
   // Crash recovery: the files of series left 'releasing'.
   Result<std::vector<PendingRename>> PendingRenames();

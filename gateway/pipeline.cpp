@@ -33,7 +33,6 @@ namespace {
 // Shared by the object workers of one run.
 struct ObjectPhaseEnv {
   ProvenanceWriter& writer;
-  FolderSink& claims;
   FolderSink& quarantine;
   StagingArea& staging;
   RunTally& tally;
@@ -44,7 +43,7 @@ class ObjectWorker {
  public:
   ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes)
       : env_(env), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile),
-        staging_(env.claims, env.staging) {
+        staging_(env.staging) {
     stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &staging_};
   }
 
@@ -147,14 +146,14 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
   if (!recovered.ok()) return recovered.status();
 
   RunTally tally;
-  FolderSink claims(options_.output_dir), quarantine(options_.quarantine_dir);
+  FolderSink quarantine(options_.quarantine_dir);
   const int n = std::max(1, options_.workers);
   {
     Progress progress(tally.counters(), options_.progress);
     // Object phase: the walk feeds a bounded queue; N workers stage objects.
     {
       ProvenanceWriter writer(store_, run_id);
-      ObjectPhaseEnv env{writer, claims, quarantine, *staging, tally};
+      ObjectPhaseEnv env{writer, quarantine, *staging, tally};
       BoundedQueue<SourceItem> queue(static_cast<size_t>(n) * 64);
       std::vector<std::thread> threads;
       for (int i = 0; i < n; ++i) {

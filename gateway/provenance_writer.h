@@ -14,8 +14,9 @@ namespace rwd::gateway {
 
 class ProvenanceWriter {
  public:
-  // Starts the writer thread. `store` must outlive this object.
-  ProvenanceWriter(db::ProvenanceStore& store, int64_t run_id, size_t capacity = 4096);
+  // Starts the writer thread. `store` must outlive this object. `capacity`
+  // bounds the records waiting (about 1 KB each): two batches of 256.
+  ProvenanceWriter(db::ProvenanceStore& store, int64_t run_id, size_t capacity = 512);
   ~ProvenanceWriter();  // Close()s
 
   // Queues one object's record. Thread-safe.

@@ -3,13 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <filesystem>
-
 #include "core/crypto.h"
 #include "core/log.h"
 
 namespace rwd::gateway {
-namespace fs = std::filesystem;
 
 SeriesWorker::SeriesWorker(SeriesPhaseEnv env, const std::vector<SeriesStageFactory>& stages) : env_(env) {
   for (const SeriesStageFactory& make : stages) stages_.push_back(make());
@@ -29,29 +26,56 @@ Result<std::string> SeriesWorker::QuarantineOriginal(const db::StagedObject& o) 
     ::close(fd);
     if (n < 0) return Status::Error(ErrorCode::kIoError, "the original is no longer readable");
   }
-  if (Sha256Hex(bytes) != o.sha256_in)
-    return Status::Error(ErrorCode::kIoError, "the original changed since it was read");
+  if (Sha256Hex(bytes) != o.sha256_in) return Status::Error(ErrorCode::kIoError, "the original changed since it was read");
   return env_.quarantine.Write(o.sha256_in + ".dcm", bytes);
 }
 
+// One held-back object: the original to the quarantine, the staged copy gone.
+db::ObjectDecision SeriesWorker::HoldBack(int64_t object_id, ErrorCode code, std::string reason, const char* stage) {
+  db::ObjectDecision d;
+  d.object_id = object_id;
+  d.state = db::ObjectState::kQuarantined;
+  d.reason_code = ErrorCodeName(code);
+  d.reason = std::move(reason);
+  d.stage = stage;
+  auto staged = env_.store.StagedById(object_id);
+  if (!staged.ok()) {
+    d.reason += " (original not copied to the quarantine: " + staged.status().message() + ")";
+    return d;
+  }
+  auto kept = QuarantineOriginal(*staged);
+  if (kept.ok())
+    d.output_path = kept.value();
+  else
+    d.reason += " (original not copied to the quarantine: " + kept.status().message() + ")";
+  ::unlink(staged->staging_path.c_str());
+  env_.tally.Count(db::ObjectState::kQuarantined, code, 0, 0, 0);
+  return d;
+}
+
 Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
-  auto staged = env_.store.StagedObjectsOf(run_id, key);
-  if (!staged.ok()) return staged.status();
   SeriesContext series;
   series.run_id = run_id;
   series.key = key;
-  for (db::StagedObject& o : *staged) {
+  std::string hmac_series;
+  Status read = env_.store.ForEachStaged(run_id, key, [&](db::StagedObject&& o) {
+    if (series.members.empty()) {
+      series.patient = o.patient;
+      series.modality = o.modality;
+      hmac_series = o.hmac_series_uid;
+    }
+    const ObjectFacts f = ObjectFacts::FromJson(o.facts_json);
     SeriesMember m;
-    m.facts = ObjectFacts::FromJson(o.facts_json);
-    m.staged = std::move(o);
-    series.members.push_back(std::move(m));
-  }
+    m.object_id = o.id;
+    m.facts = {f.position, f.orientation, f.pixel_spacing, f.slice_thickness, f.instance_number, f.rows, f.columns,
+               f.frames, f.pixel_regions_redacted, series.Intern(f.image_type), series.Intern(f.frame_of_reference)};
+    series.members.push_back(m);
+  });
+  if (!read.ok()) return read;
   if (series.members.empty()) return Status::Ok();
-  series.patient = series.members.front().staged.patient;
-  series.modality = series.members.front().staged.modality;
 
   SeriesResult fate = SeriesResult::Continue();
-  const char* decided_by = "";
+  const char* decided_by = "series";
   for (auto& stage : stages_) {
     try {
       fate = stage->Run(series);
@@ -66,63 +90,57 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
 
   db::SeriesRecord record;
   record.key = key;
+  record.hmac_series_uid = hmac_series;
   record.patient = series.patient;
   record.modality = series.modality;
   record.quarantined = fate.quarantine_series;
   record.geometry_json = series.geometry_json;
   record.checks = series.checks;
-  record.objects = static_cast<int64_t>(series.members.size());
   if (fate.quarantine_series) {
     record.reason_code = ErrorCodeName(fate.code);
     record.reason = fate.reason;
+    record.stage = decided_by;
   }
-  std::vector<db::ObjectDecision> decisions;
-  std::vector<std::pair<std::string, std::string>> moves;  // staging -> output
-  for (SeriesMember& m : series.members) {
-    db::ObjectDecision d;
-    d.object_id = m.staged.id;
-    d.findings = std::move(m.findings);
-    ErrorCode code = ErrorCode::kOk;
-    if (fate.quarantine_series || m.quarantine_code) {
-      code = fate.quarantine_series ? fate.code : *m.quarantine_code;
-      d.state = db::ObjectState::kQuarantined;
-      d.reason_code = ErrorCodeName(code);
-      d.reason = fate.quarantine_series ? "series held back by " + std::string(decided_by) + ": " + fate.reason
-                                        : m.quarantine_reason;
-      d.stage = fate.quarantine_series ? decided_by : m.quarantined_by;
-      auto kept = QuarantineOriginal(m.staged);
-      if (kept.ok()) {
-        d.output_path = kept.value();
-      } else {
-        d.reason += " (original not copied to the quarantine: " + kept.status().message() + ")";
-        d.output_path = "";
-      }
+  // Only held-back objects are listed one by one; the rest follow the series.
+  std::vector<db::ObjectDecision> held_back;
+  std::vector<std::pair<int64_t, std::vector<db::Finding>>> findings;
+  for (size_t i = 0; i < series.members.size(); ++i) {
+    const int64_t id = series.members[i].object_id;
+    auto it = series.decisions.find(i);
+    MemberDecision* d = it == series.decisions.end() ? nullptr : &it->second;
+    if (fate.quarantine_series) {
+      held_back.push_back(HoldBack(id, fate.code, "series held back by " + std::string(decided_by) + ": " + fate.reason,
+                                   decided_by));
+    } else if (d && d->quarantine_code) {
+      held_back.push_back(HoldBack(id, *d->quarantine_code, std::move(d->quarantine_reason), d->quarantined_by));
+    } else if (d && !d->findings.empty()) {
+      findings.emplace_back(id, std::move(d->findings));
+      continue;
     } else {
-      d.state = db::ObjectState::kReleased;
-      ++record.released;
-      moves.emplace_back(m.staged.staging_path, m.staged.output_path);
+      continue;
     }
-    env_.tally.Count(d.state, code, 0, d.state == db::ObjectState::kReleased ? m.staged.size_out : 0,
-                     m.facts.pixel_regions_redacted);
-    decisions.push_back(std::move(d));
+    if (d) held_back.back().findings = std::move(d->findings);
   }
-  // For a quarantined object the output path column keeps the quarantine copy.
-  auto series_id = env_.store.DecideSeries(run_id, record, decisions);
+  series.members.clear();
+  auto series_id = env_.store.DecideSeries(run_id, record, held_back, findings);
   if (!series_id.ok()) return series_id.status();
   env_.tally.CountSeries(fate.quarantine_series);
-  for (SeriesMember& m : series.members)
-    if (fate.quarantine_series || m.quarantine_code) ::unlink(m.staged.staging_path.c_str());
-  for (const auto& [from, to] : moves) {
-    Status s = env_.staging.Promote(from, to);
-    // The row says released: the file must follow. A failed rename stays
-    // 'releasing' and is retried at the next start.
-    if (!s.ok()) {
-      LogError("release: " + s.message() + " (series " + std::to_string(*series_id) + "; retried at the next start)");
-      return Status::Ok();
-    }
+  if (record.quarantined) return Status::Ok();
+
+  // The rows say released: now the files follow. A failed rename leaves the
+  // series 'releasing'; the next start retries it (recovery.h).
+  Status moved = Status::Ok();
+  Status listed = env_.store.ForEachReleasedFile(*series_id, [&](db::ProvenanceStore::ReleasedFile&& f) {
+    if (!moved.ok()) return;
+    moved = env_.staging.Promote(f.staging_path, f.output_path);
+    if (moved.ok()) env_.tally.Count(db::ObjectState::kReleased, ErrorCode::kOk, 0, f.size_out, f.regions_redacted);
+  });
+  if (!listed.ok()) return listed;
+  if (!moved.ok()) {
+    LogError("release: " + moved.message() + " (series " + std::to_string(*series_id) + "; retried at the next start)");
+    return Status::Ok();
   }
-  if (!record.quarantined) return env_.store.MarkSeriesReleased(*series_id);
-  return Status::Ok();
+  return env_.store.MarkSeriesReleased(*series_id);
 }
 
 }  // namespace rwd::gateway

@@ -42,6 +42,7 @@ class SeriesWorker {
 
  private:
   Result<std::string> QuarantineOriginal(const db::StagedObject& o);
+  db::ObjectDecision HoldBack(int64_t object_id, ErrorCode code, std::string reason, const char* stage);
   SeriesPhaseEnv env_;
   std::vector<std::unique_ptr<SeriesStage>> stages_;
 };

@@ -4,6 +4,11 @@
 // back the whole series or single objects, with a reason. Series stages run
 // in order; any exception escaping one quarantines the series (fail closed).
 // Not thread-safe: each series worker owns its own stage instances.
+#include <array>
+#include <deque>
+#include <map>
+#include <string_view>
+#include <unordered_set>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -17,12 +22,31 @@
 namespace rwd::gateway {
 
 // One staged object of the series and what the series stages decided for it.
+// One object's facts as the series stages see them (ObjectFacts, from
+// objects.facts). Kept small: a series of 20,000 slices is 20,000 of these
+// in memory; paths and hashes stay in the database until needed, and the
+// strings a series repeats are stored once (SeriesContext::Intern).
+struct SliceFacts {
+  std::optional<std::array<double, 3>> position;       // ImagePositionPatient
+  std::optional<std::array<double, 6>> orientation;    // ImageOrientationPatient
+  std::optional<std::array<double, 2>> pixel_spacing;  // PixelSpacing
+  std::optional<double> slice_thickness;
+  std::optional<int> instance_number;
+  int rows = 0, columns = 0, frames = 1;
+  int pixel_regions_redacted = 0;
+  std::string_view image_type, frame_of_reference;  // valid while the SeriesContext lives
+};
+
 struct SeriesMember {
-  db::StagedObject staged;
-  ObjectFacts facts;  // parsed from staged.facts_json
-  // Set by a stage to hold this object back (the series goes on without it).
-  std::optional<ErrorCode> quarantine_code;
-  std::string quarantine_reason, quarantined_by;
+  int64_t object_id = 0;  // objects.id
+  SliceFacts facts;
+};
+
+// What a stage decided for one object (SeriesContext::Quarantine) or noticed.
+struct MemberDecision {
+  std::optional<ErrorCode> quarantine_code;  // set: held back, the series goes on without it
+  std::string quarantine_reason;
+  const char* quarantined_by = "";
   std::vector<db::Finding> findings;  // recorded with the object
 };
 
@@ -30,18 +54,25 @@ struct SeriesContext {
   int64_t run_id = 0;
   db::SeriesKey key;
   std::string patient, modality;
-  std::vector<SeriesMember> members;  // ordered as staged
+  std::deque<SeriesMember> members;  // ordered as staged
   // Filled by the stages, recorded with the series.
   std::vector<db::SeriesCheckRow> checks;
   std::string geometry_json;
+  std::map<size_t, MemberDecision> decisions;  // by member index; most members have none
 
   void Quarantine(size_t member, ErrorCode code, std::string reason, const char* stage) {
-    SeriesMember& m = members[member];
-    if (m.quarantine_code) return;  // the first reason stands
-    m.quarantine_code = code;
-    m.quarantine_reason = std::move(reason);
-    m.quarantined_by = stage;
+    MemberDecision& d = decisions[member];
+    if (d.quarantine_code) return;  // the first reason stands
+    d.quarantine_code = code;
+    d.quarantine_reason = std::move(reason);
+    d.quarantined_by = stage;
   }
+  void AddFinding(size_t member, db::Finding f) { decisions[member].findings.push_back(std::move(f)); }
+  // One stored copy of a string the series repeats (image type, frame of reference).
+  std::string_view Intern(const std::string& s) { return *strings_.insert(s).first; }
+
+ private:
+  std::unordered_set<std::string> strings_;  // node-based: views stay valid
 };
 
 struct SeriesResult {

@@ -59,13 +59,17 @@ Status StagingArea::EnsureParent(const std::string& path) {
 }
 
 Result<std::string> StagingArea::Write(const std::string& rel, std::span<const uint8_t> head,
-                                       std::span<const uint8_t> tail) {
+                                       std::span<const uint8_t> tail, std::string* existing) {
   const std::string path = root_ + "/" + rel;
   Status s = EnsureParent(path);
   if (!s.ok()) return s;
   // A plain create: cheaper than O_TMPFILE + linkat on ext4 (no orphan list),
   // and atomicity is not needed here (see Write's contract).
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0 && errno == EEXIST) {
+    if (existing) *existing = path;
+    return Status::Error(ErrorCode::kDuplicate, "already staged in this run");
+  }
   if (fd < 0) return Status::Error(ErrorCode::kIoError, "cannot create a staging file: " + std::string(std::strerror(errno)));
   const bool written = WriteAll(fd, head, tail);
   const int err = errno;

@@ -24,12 +24,15 @@ class StagingArea {
   static Result<StagingArea> Open(const std::string& output_dir, const std::string& work_dir);
   StagingArea(StagingArea&& other) noexcept : root_(std::move(other.root_)), output_(std::move(other.output_)) {}
 
-  // Writes the object's bytes (head then tail) to the staging file for
+  // Writes the object's bytes (head then tail) to a new staging file for
   // `rel_path` (relative output path) and returns its full path. A partial
   // file left by a crash is never seen by anyone: it has no 'staged' row,
-  // and Clear() removes it at the next start.
+  // and Clear() removes it at the next start. When this run already staged
+  // a file under that name (two inputs, one SOP Instance), nothing is
+  // written: kDuplicate, and `existing` (if given) gets its path. This is
+  // how a run finds duplicates without keeping every name in memory.
   Result<std::string> Write(const std::string& rel_path, std::span<const uint8_t> head,
-                            std::span<const uint8_t> tail = {});
+                            std::span<const uint8_t> tail = {}, std::string* existing = nullptr);
 
   // Moves a staged file to its place in the output (rename over an existing
   // file of a rerun: readers see the old or the new file, never a mix).

@@ -32,6 +32,7 @@ ALTER TABLE objects ADD COLUMN facts TEXT CHECK (facts IS NULL OR json_valid(fac
 ALTER TABLE objects ADD COLUMN released_at TEXT;   -- when the row left 'staged'
 ALTER TABLE objects ADD COLUMN series_id INTEGER REFERENCES series (id);
 CREATE INDEX objects_run_series ON objects (run_id, new_study_uid, new_series_uid) WHERE state = 'staged';
+CREATE INDEX objects_series ON objects (series_id) WHERE series_id IS NOT NULL;
 
 
 ALTER TABLE series_checks ADD COLUMN new_series_uid TEXT;

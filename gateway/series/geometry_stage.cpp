@@ -31,13 +31,13 @@ bool Same(const std::array<double, 6>& a, const std::array<double, 6>& b) {
 
 }  // namespace
 
-SeriesGeometry MeasureGeometry(const std::vector<SeriesMember>& members) {
+SeriesGeometry MeasureGeometry(const std::deque<SeriesMember>& members) {
   SeriesGeometry g;
   if (members.empty()) return g;
-  const ObjectFacts& first = members.front().facts;
+  const SliceFacts& first = members.front().facts;
   std::vector<double> where;
   for (const SeriesMember& m : members) {
-    const ObjectFacts& f = m.facts;
+    const SliceFacts& f = m.facts;
     g.slices += std::max(1, f.frames);
     if (f.rows != first.rows || f.columns != first.columns) g.homogeneous = false;
     if (f.pixel_spacing.has_value() != first.pixel_spacing.has_value() ||
@@ -88,7 +88,7 @@ SeriesResult GeometryStage::Run(SeriesContext& series) {
                       {"duplicate_positions", g.duplicate_positions},
                       {"gaps", g.gaps}};
   if (!series.members.empty()) {
-    const ObjectFacts& f = series.members.front().facts;
+    const SliceFacts& f = series.members.front().facts;
     j["rows"] = f.rows;
     j["columns"] = f.columns;
     if (f.pixel_spacing) j["pixel_spacing_mm"] = *f.pixel_spacing;

@@ -23,6 +23,6 @@ struct SeriesGeometry {
   int duplicate_positions = 0;   // neighbours closer than 0.01 mm
   int gaps = 0;                  // neighbours further than 1.5 x the median spacing
 };
-SeriesGeometry MeasureGeometry(const std::vector<SeriesMember>& members);
+SeriesGeometry MeasureGeometry(const std::deque<SeriesMember>& members);
 
 }  // namespace rwd::gateway

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <deque>
 #include <filesystem>
 #include <map>
 
@@ -124,7 +125,7 @@ TEST_CASE("the geometry stage measures slices, orientation and spacing along the
     m.facts.rows = m.facts.columns = 512;
     return m;
   };
-  std::vector<SeriesMember> ms;
+  std::deque<SeriesMember> ms;
   for (int i = 0; i < 10; ++i)
     if (i != 6) ms.push_back(member(2.5 * i, i + 1));  // slice 7 missing
   ms.push_back(member(2.5 * 3, 99));                   // slice 4 twice

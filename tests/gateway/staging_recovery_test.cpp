@@ -77,10 +77,9 @@ TEST_CASE("recovery finishes a committed release, redoes staged objects, and rem
   REQUIRE(staged->size() == 2);
   db::SeriesRecord series;
   series.key = {"2.25.1", "2.25.10"};
-  series.objects = series.released = 2;
-  std::vector<db::ObjectDecision> d(2);
-  d[0].object_id = (*staged)[0].id;
-  d[1].object_id = (*staged)[1].id;
+
+  // Nothing held back: both staged objects of series A are released.
+  std::vector<db::ObjectDecision> d;
   REQUIRE((*store)->DecideSeries(*run1, series, d).ok());
   REQUIRE(staging->Promote((*staged)[0].staging_path, (*staged)[0].output_path).ok());
   WriteText(t.File("work/quarantine/abc.dcm.part12345"), "partial");  // an interrupted quarantine copy
