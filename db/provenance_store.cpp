@@ -19,8 +19,8 @@ constexpr std::string_view kInsertObject =
     " sha256_out, size_out, sop_class_uid, modality, hmac_patient_id,"
     " hmac_study_uid, hmac_series_uid, hmac_sop_uid, new_study_uid,"
     " new_series_uid, new_sop_uid, state, reason_code, reason, output_path,"
-    " stage, staging_path, facts, patient) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+    " stage, staging_path, facts, patient, source_sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 
 constexpr std::string_view kInsertFinding =
     "INSERT INTO findings (object_id, stage, kind, detail)"
@@ -48,12 +48,12 @@ constexpr std::string_view kStagedSeries =
 
 constexpr std::string_view kStagedOfSeries =
     "SELECT id, source_path, sha256_in, staging_path, output_path, new_sop_uid, modality,"
-    " sop_class_uid, facts, patient, size_out, hmac_series_uid FROM objects"
+    " sop_class_uid, facts, patient, size_out, hmac_series_uid, source_sealed FROM objects"
     " WHERE run_id = ?1 AND state = 'staged' AND new_study_uid = ?2 AND new_series_uid = ?3 ORDER BY id";
 
 constexpr std::string_view kStagedById =
     "SELECT id, source_path, sha256_in, staging_path, output_path, new_sop_uid, modality,"
-    " sop_class_uid, facts, patient, size_out, hmac_series_uid FROM objects WHERE id = ?1 AND state = 'staged'";
+    " sop_class_uid, facts, patient, size_out, hmac_series_uid, source_sealed FROM objects WHERE id = ?1 AND state = 'staged'";
 
 constexpr std::string_view kReleaseRest =
     "UPDATE objects SET state = ?5, reason_code = ?6, reason = ?7, stage = coalesce(?8, stage),"
@@ -195,6 +195,7 @@ Status ProvenanceStore::InsertObject(int64_t run_id, const ObjectRecord& o) {
     BindOptional(*st, 21, o.staging_path);
     BindOptional(*st, 22, o.facts_json);
     BindOptional(*st, 23, o.patient);
+    BindOptional(*st, 24, o.source_sealed);
     s = st->Run();
     if (!s.ok()) return s;  // the caller's transaction rolls back
   }
@@ -346,6 +347,7 @@ StagedObject ReadStaged(Statement& st) {
   o.patient = st.ColumnText(9);
   o.size_out = st.ColumnInt64(10);
   o.hmac_series_uid = st.ColumnText(11);
+  o.source_sealed = st.ColumnText(12);
   return o;
 }
 }  // namespace

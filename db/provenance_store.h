@@ -63,6 +63,7 @@ struct ObjectRecord {
   std::string stage;  // "ingest", "identify", "deidentify", "pixels", "stage", "series", ...
   std::string staging_path;  // kStaged: the staged file
   std::string patient;       // the pseudonym (output folder), once de-identified
+  std::string source_sealed;  // source path sealed with the key when source_path is its HMAC
   std::string facts_json;    // kStaged: per-object facts for series stages (JSON)
   std::vector<Finding> findings;
 };
@@ -79,6 +80,7 @@ struct StagedObject {
   std::string source_path, sha256_in, staging_path, output_path, new_sop_uid, modality, sop_class_uid;
   std::string facts_json, patient;  // patient: the pseudonym (output folder)
   std::string hmac_series_uid;
+  std::string source_sealed;  // see ObjectRecord
   int64_t size_out = 0;
 };
 

@@ -6,8 +6,8 @@
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 
-FolderSource::FolderSource(std::string root, std::vector<std::string> exclude)
-    : root_(std::move(root)), exclude_(std::move(exclude)) {}
+FolderSource::FolderSource(std::string root, std::vector<std::string> exclude, bool follow_links)
+    : root_(std::move(root)), exclude_(std::move(exclude)), follow_links_(follow_links) {}
 
 void FolderSource::Walk(const std::function<void(SourceItem)>& emit) const {
   std::vector<fs::path> excluded;
@@ -17,6 +17,8 @@ void FolderSource::Walk(const std::function<void(SourceItem)>& emit) const {
     if (!ec) excluded.push_back(c);
   }
   const fs::path root(root_);
+  std::error_code cec;
+  const std::string canonical_root = fs::weakly_canonical(root, cec).string() + "/";
   // Paths found by the walk all start with the root as given: cutting the
   // prefix is exact and far cheaper than fs::relative (which canonicalises).
   const std::string prefix = root.string() + (root.string().ends_with('/') ? "" : "/");
@@ -53,9 +55,13 @@ void FolderSource::Walk(const std::function<void(SourceItem)>& emit) const {
         continue;
       }
       SourceItem item{entry.path().string(), rel(entry.path()), ""};
-      if (!entry.is_regular_file(sec))
+      if (!entry.is_regular_file(sec)) {
         item.error = entry.is_directory(sec) ? "symbolic link to a folder: not followed"
                                              : "not a regular file (device, socket or broken link)";
+      } else if (!follow_links_ && entry.is_symlink(sec) &&
+                 fs::weakly_canonical(entry.path(), sec).string().rfind(canonical_root, 0) != 0) {
+        item.error = "symbolic link to a file outside the input folder: not followed (--follow-links reads it)";
+      }
       emit(std::move(item));
     }
     // Deterministic order helps people compare runs.

@@ -16,14 +16,16 @@ struct SourceItem {
 class FolderSource {
  public:
   // Paths under `exclude` (e.g. an output folder inside the input) are not walked.
-  FolderSource(std::string root, std::vector<std::string> exclude);
+  FolderSource(std::string root, std::vector<std::string> exclude, bool follow_links = false);
   // Calls `emit` for each file, in the order found. Symbolic links to folders
-  // are not followed (no loops); links to files are read.
+  // are not followed (no loops); links to files are read when they point
+  // inside the root (or anywhere, with `follow_links`), else reported.
   void Walk(const std::function<void(SourceItem)>& emit) const;
 
  private:
   std::string root_;
   std::vector<std::string> exclude_;
+  bool follow_links_;
 };
 
 }  // namespace rwd::gateway

@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--workers", run.workers, "Parallel workers (default: number of cores)")->check(CLI::Range(0, 256));
   run_cmd->add_flag("--json", run.json, "Print the summary as one JSON object on stdout");
   run_cmd->add_flag("--quiet", run.quiet, "No progress line and no text summary");
+  run_cmd->add_flag("--follow-links", run.follow_links, "Read symbolic links to files outside the input folder");
+  run_cmd->add_option("--record-paths", run.record_paths,
+                      "How source paths are stored: hmac (keyed HMAC + sealed with the key; default) or clear")
+      ->check(CLI::IsMember({"hmac", "clear"}));
 
   rwd::gateway::ProfileArgs prof;
   CLI::App* profile_cmd = app.add_subcommand("profile", "Check, explain and compare profiles");

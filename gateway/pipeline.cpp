@@ -8,13 +8,16 @@
 #include <memory>
 #include <thread>
 
+#include "core/crypto.h"
 #include "core/log.h"
+#include "core/sealed_text.h"
 #include "gateway/bounded_queue.h"
 #include "gateway/folder_sink.h"
 #include "gateway/folder_source.h"
 #include "gateway/progress.h"
 #include "gateway/provenance_writer.h"
 #include "gateway/recovery.h"
+#include "gateway/safe_dirs.h"
 #include "gateway/run_state.h"
 #include "gateway/series/geometry_stage.h"
 #include "gateway/series_phase.h"
@@ -41,8 +44,9 @@ struct ObjectPhaseEnv {
 // One worker's object stages, in the order they run (DESIGN.md "The pipeline").
 class ObjectWorker {
  public:
-  ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes)
-      : env_(env), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile),
+  ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes,
+               const std::vector<uint8_t>& path_key)
+      : env_(env), path_key_(path_key), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile),
         staging_(env.staging) {
     stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &staging_};
   }
@@ -76,7 +80,12 @@ class ObjectWorker {
  private:
   void Finish(ObjectContext& o, StageResult& fate, const char* stage) {
     db::ObjectRecord r;
-    r.source_path = o.rel_path;
+    if (path_key_.empty()) {
+      r.source_path = o.rel_path;
+    } else {
+      r.source_path = "hmac:" + ToHex(HmacSha256(path_key_, "source path:" + o.rel_path));
+      r.source_sealed = SealText(path_key_, o.rel_path);
+    }
     r.size_in = static_cast<int64_t>(o.bytes.size());
     r.sha256_in = o.sha256_in;
     r.sop_class_uid = o.sop_class_uid;
@@ -119,6 +128,7 @@ class ObjectWorker {
   }
 
   ObjectPhaseEnv env_;
+  const std::vector<uint8_t>& path_key_;
   IngestStage ingest_;
   IdentifyStage identify_;
   DeidentifyHeaderStage deidentify_;
@@ -136,10 +146,12 @@ Pipeline::Pipeline(const rules::Profile& profile, const anon::KeyedIds& ids, db:
 
 Result<RunSummary> Pipeline::Run(int64_t run_id) {
   const auto start = std::chrono::steady_clock::now();
-  std::error_code ec;
-  fs::create_directories(options_.quarantine_dir, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + options_.quarantine_dir + ": " + ec.message());
-  ::chmod(options_.quarantine_dir.c_str(), 0700);  // it holds originals with PHI
+  // The quarantine holds originals with PHI: owner-only, and never a link
+  // to somewhere else.
+  const fs::path q(options_.quarantine_dir);
+  Status made = MakeDirsNoFollow(q.parent_path().string(), q.filename().string(), 0700);
+  if (!made.ok()) return made;
+  ::chmod(options_.quarantine_dir.c_str(), 0700);
   auto staging = StagingArea::Open(options_.output_dir, options_.work_dir);
   if (!staging.ok()) return staging.status();
   auto recovered = Recover(store_, *staging, options_.quarantine_dir, run_id);
@@ -158,13 +170,13 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
       std::vector<std::thread> threads;
       for (int i = 0; i < n; ++i) {
         threads.emplace_back([&] {
-          ObjectWorker worker(profile_, ids_, env, options_.max_object_bytes);
+          ObjectWorker worker(profile_, ids_, env, options_.max_object_bytes, options_.path_key);
           // After a database failure the run cannot be trusted: stop early.
           while (auto item = queue.Pop())
             if (!writer.failed()) worker.Process(std::move(*item));
         });
       }
-      FolderSource source(options_.input_dir, options_.exclude);
+      FolderSource source(options_.input_dir, options_.exclude, options_.follow_links);
       source.Walk([&](SourceItem item) {
         ++tally.counters().found;
         queue.Push(std::move(item));
@@ -181,7 +193,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     if (!keys.ok()) return keys.status();
     std::vector<SeriesStageFactory> stages = {[] { return std::make_unique<GeometryStage>(); }};
     for (const SeriesStageFactory& f : options_.series_stages) stages.push_back(f);
-    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, tally};
+    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, options_.path_key, tally};
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     Status first_error;

@@ -25,6 +25,11 @@ struct PipelineOptions {
   bool progress = false;               // draw a progress line on a terminal
   uint64_t max_object_bytes = 4ull << 30;  // larger files are quarantined
   std::vector<std::string> exclude;    // folders not to walk (output, work dir)
+  bool follow_links = false;           // read links to files outside the input root
+  // Non-empty (the project key): objects.source_path holds "hmac:" + the
+  // keyed HMAC of the path and source_sealed the path sealed with the key
+  // (core/sealed_text.h); empty: the path in clear (--record-paths clear).
+  std::vector<uint8_t> path_key;
   // Series stages run after the built-in ones (geometry), in this order.
   std::vector<SeriesStageFactory> series_stages;
 };

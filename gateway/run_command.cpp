@@ -97,6 +97,8 @@ int RunCommand(const RunArgs& a) {
   opt.workers = a.workers > 0 ? a.workers : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   opt.progress = !a.json && !a.quiet;
   opt.exclude = {a.output, a.workdir};
+  opt.follow_links = a.follow_links;
+  if (a.record_paths == "hmac") opt.path_key = key->bytes;
   anon::KeyedIds ids(key->bytes);
   Pipeline pipeline(*profile, ids, **store, opt);
   auto summary = pipeline.Run(*run_id);

@@ -10,6 +10,8 @@ struct RunArgs {
   int workers = 0;  // 0 = number of cores
   bool json = false;
   bool quiet = false;
+  bool follow_links = false;  // read links to files outside the input
+  std::string record_paths = "hmac";  // hmac | clear: how objects.source_path is stored
   std::vector<std::string> argv;  // for the provenance record
 };
 

@@ -5,6 +5,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "core/sealed_text.h"
 
 namespace rwd::gateway {
 
@@ -15,7 +16,13 @@ SeriesWorker::SeriesWorker(SeriesPhaseEnv env, const std::vector<SeriesStageFact
 // The original bytes, re-read from the input and checked against the hash
 // taken at ingest (the input may have changed since).
 Result<std::string> SeriesWorker::QuarantineOriginal(const db::StagedObject& o) {
-  const std::string path = env_.input_dir + "/" + o.source_path;
+  std::string rel = o.source_path;
+  if (!o.source_sealed.empty()) {
+    auto opened = OpenSealedText(env_.path_key, o.source_sealed);
+    if (!opened.ok()) return Status::Error(ErrorCode::kIoError, "the source path does not open with this key");
+    rel = *opened;
+  }
+  const std::string path = env_.input_dir + "/" + rel;
   std::vector<uint8_t> bytes;
   {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -85,6 +92,18 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
     if (fate.quarantine_series) {
       decided_by = stage->name();
       break;
+    }
+  }
+
+  // The series' output folder must be safe to write before its release is
+  // committed (a link planted there would send the files elsewhere).
+  if (!fate.quarantine_series) {
+    auto first = env_.store.StagedById(series.members.front().object_id);
+    if (!first.ok()) return first.status();
+    Status ready = env_.staging.PrepareOutputFolder(first->output_path);
+    if (!ready.ok()) {
+      fate = SeriesResult::Quarantine(ready.code(), "the output folder cannot be used: " + ready.message());
+      decided_by = "release";
     }
   }
 

@@ -28,7 +28,8 @@ struct SeriesPhaseEnv {
   db::ProvenanceStore& store;
   StagingArea& staging;
   FolderSink& quarantine;  // WORKDIR/quarantine: originals, named by SHA-256
-  std::string input_dir;   // where the originals are (objects.source_path is relative to it)
+  std::string input_dir;   // where the originals are (source paths are relative to it)
+  const std::vector<uint8_t>& path_key;  // opens sealed source paths (PipelineOptions::path_key)
   RunTally& tally;
 };
 

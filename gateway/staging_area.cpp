@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "gateway/safe_dirs.h"
+
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 
@@ -37,10 +39,12 @@ Result<StagingArea> StagingArea::Open(const std::string& output_dir, const std::
   if (::stat(output_dir.c_str(), &out_st) != 0 || ::stat(work_dir.c_str(), &work_st) != 0)
     return Status::Error(ErrorCode::kIoError, "cannot stat the output or the work dir: " + std::string(std::strerror(errno)));
   // rename(2) works only within one file system.
-  const std::string root = out_st.st_dev == work_st.st_dev ? work_dir + "/staging" : output_dir + "/.rwdgate-staging";
-  fs::create_directories(root, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + root + ": " + ec.message());
-  ::chmod(root.c_str(), 0700);  // de-identified but not yet checked by the series stages
+  const bool beside = out_st.st_dev == work_st.st_dev;
+  const std::string base = beside ? work_dir : output_dir, name = beside ? "staging" : ".rwdgate-staging";
+  Status made = MakeDirsNoFollow(base, name, 0700);  // de-identified but not yet checked by the series stages
+  if (!made.ok()) return made;
+  const std::string root = base + "/" + name;
+  ::chmod(root.c_str(), 0700);
   return StagingArea(root, output_dir);
 }
 
@@ -50,9 +54,11 @@ Status StagingArea::EnsureParent(const std::string& path) {
     std::lock_guard<std::mutex> lock(mu_);
     if (dirs_.count(dir)) return Status::Ok();
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + dir + ": " + ec.message());
+  // Below the staging or the output root, never through a link.
+  const std::string& root = dir.rfind(root_ + "/", 0) == 0 ? root_ : output_;
+  if (dir.rfind(root + "/", 0) != 0) return Status::Error(ErrorCode::kInternal, "a path outside the staging area and the output");
+  Status s = MakeDirsNoFollow(root, std::string_view(dir).substr(root.size() + 1));
+  if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   dirs_.insert(dir);
   return Status::Ok();

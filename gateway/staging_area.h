@@ -39,6 +39,10 @@ class StagingArea {
   // Already moved (a crash after the rename) counts as done.
   Status Promote(const std::string& staging_path, const std::string& output_path);
 
+  // Creates the folder `output_path` will go into, below the output root,
+  // without following links (kUnsafe when a link or a file is in the way).
+  Status PrepareOutputFolder(const std::string& output_path) { return EnsureParent(output_path); }
+
   // Removes everything in the staging area (at start, after recovery, and at
   // the end of a completed run). Returns how many files were removed.
   Result<int> Clear();

@@ -28,6 +28,7 @@ CREATE INDEX series_state ON series (state) WHERE state = 'releasing';
 
 ALTER TABLE objects ADD COLUMN staging_path TEXT;  -- where the object was staged
 ALTER TABLE objects ADD COLUMN patient TEXT;       -- the pseudonym (output folder)
+ALTER TABLE objects ADD COLUMN source_sealed TEXT; -- the source path sealed with the key (--record-paths hmac)
 ALTER TABLE objects ADD COLUMN facts TEXT CHECK (facts IS NULL OR json_valid(facts));  -- geometry for series stages
 ALTER TABLE objects ADD COLUMN released_at TEXT;   -- when the row left 'staged'
 ALTER TABLE objects ADD COLUMN series_id INTEGER REFERENCES series (id);
