@@ -10,6 +10,7 @@
 
 #include "core/dicom_tag.h"
 #include "rules/action.h"
+#include "rules/predicate.h"
 #include "rules/standard_tables.h"
 
 namespace rwd::rules {
@@ -54,14 +55,12 @@ struct Override {
   std::string origin;  // "rules[3] (line 21)"
 };
 
-// An object is rejected when all the conditions of any one entry hold.
-struct FilterCondition {
-  Tag tag;
-  std::string keyword;
-  std::vector<std::string> values;  // any of; compared after trimming spaces
-};
+// An object is rejected when all the conditions of any one entry hold
+// (rules/predicate.h: the same engine as the known burned-in regions).
+// The loader makes {Keyword: [values]} an kEquals condition (any of the
+// values, ignoring outer spaces and case).
 struct FilterEntry {
-  std::vector<FilterCondition> all_of;
+  std::vector<Condition> all_of;
   std::string origin;
 };
 
@@ -116,5 +115,9 @@ struct Profile {
   std::string source_path;
   std::string sha256;  // of the YAML text as read
 };
+
+// The first filter entry whose conditions all hold for `header`, or null
+// (the object is not rejected).
+const FilterEntry* RejectingEntry(const Profile& profile, const HeaderValue& header);
 
 }  // namespace rwd::rules

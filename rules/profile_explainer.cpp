@@ -110,10 +110,10 @@ std::vector<std::string> ExplainPolicy(const Profile& p) {
   }
   for (const FilterEntry& f : p.reject) {
     std::string c;
-    for (const FilterCondition& fc : f.all_of) {
+    for (const Condition& fc : f.all_of) {
       std::string vals;
-      for (const auto& v : fc.values) vals += (vals.empty() ? "" : "|") + v;
-      c += (c.empty() ? "" : " and ") + fc.keyword + " in {" + vals + "}";
+      for (const auto& v : fc.any_of) vals += (vals.empty() ? "" : "|") + v;
+      c += (c.empty() ? "" : " and ") + KeywordOf(fc.tag()) + " in {" + vals + "}";
     }
     lines.push_back("Rejected: objects where " + c + " (" + f.origin + ").");
   }

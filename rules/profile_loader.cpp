@@ -250,20 +250,19 @@ class Loader {
       FilterEntry entry;
       entry.origin = where + " (line " + std::to_string(r[i].Mark().line + 1) + ")";
       for (const auto& kv : r[i]) {
-        FilterCondition c;
-        c.keyword = kv.first.Scalar();
-        auto tag = TagFromKeyword(c.keyword);
+        const std::string keyword = kv.first.Scalar();
+        auto tag = TagFromKeyword(keyword);
         if (!tag) {
-          Error(kv.first, where + ": '" + c.keyword + "' is not a DICOM keyword");
+          Error(kv.first, where + ": '" + keyword + "' is not a DICOM keyword");
           continue;
         }
-        c.tag = *tag;
-        if (kv.second.IsScalar()) c.values.push_back(kv.second.Scalar());
+        Condition c{tag->group, tag->element, Condition::Op::kEquals, {}};
+        if (kv.second.IsScalar()) c.any_of.push_back(kv.second.Scalar());
         else if (kv.second.IsSequence())
           for (const auto& v : kv.second) {
-            if (auto s = Str(v, where + "." + c.keyword)) c.values.push_back(*s);
+            if (auto s = Str(v, where + "." + keyword)) c.any_of.push_back(*s);
           }
-        else Error(kv.second, where + "." + c.keyword + " must be a value or a list of values");
+        else Error(kv.second, where + "." + keyword + " must be a value or a list of values");
         entry.all_of.push_back(std::move(c));
       }
       p.reject.push_back(std::move(entry));
