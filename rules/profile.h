@@ -88,8 +88,21 @@ struct DeviceRegions {
   std::string origin;        // where it was defined (file:line or library name)
 };
 
+// What to do with a region that cannot be decided: not readable and not
+// surely text, over the anatomy of a CT/MR image whose header does not say
+// BurnedInAnnotation YES (a black box in anatomy is damage, not caution).
+enum class UnsureRegions {
+  kLeave,   // pixels.unsure: leave (default): a finding is recorded, pixels kept
+  kRedact,  // pixels.unsure: redact: filled like unreadable text
+};
+
 struct PixelsConfig {
   BurnedInMode burned_in = BurnedInMode::kQuarantineAtRisk;
+  // pixels.screen: on (default) | off. With quarantine-at-risk (pixels not
+  // cleaned), every frame of every image is still searched by the fast text
+  // detector and an image with text is quarantined. Off: header triage only.
+  bool screen = true;
+  UnsureRegions unsure = UnsureRegions::kLeave;  // pixels.unsure: leave | redact
   int margin = 3;                 // pixels added around each redacted box
   int ocr_min_confidence = 50;    // below: text is treated as unreadable
   std::vector<DeviceRegions> regions;  // the profile's own, tried before the shipped library

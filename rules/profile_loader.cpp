@@ -304,9 +304,27 @@ class Loader {
     }
   }
 
+  // pixels.screen (on | off) and pixels.unsure (leave | redact). YAML 1.1
+  // reads bare on/off as booleans: both spellings are accepted.
+  void PixelsScreening(const YAML::Node& n, PixelsConfig& px) {
+    if (const YAML::Node s = n["screen"]) {
+      const std::string v = s.IsScalar() ? s.Scalar() : "";
+      if (v == "on" || v == "true") px.screen = true;
+      else if (v == "off" || v == "false") px.screen = false;
+      else Error(s, "pixels.screen must be on or off");
+    }
+    if (const YAML::Node u = n["unsure"]) {
+      const std::string v = u.IsScalar() ? u.Scalar() : "";
+      if (v == "leave") px.unsure = UnsureRegions::kLeave;
+      else if (v == "redact") px.unsure = UnsureRegions::kRedact;
+      else Error(u, "pixels.unsure must be leave or redact");
+    }
+  }
+
   void Pixels(const YAML::Node& n, rules::Profile& p) {
-    if (!CheckMap(n, "pixels", {"burned_in", "margin", "ocr_min_confidence", "regions"})) return;
+    if (!CheckMap(n, "pixels", {"burned_in", "margin", "ocr_min_confidence", "regions", "screen", "unsure"})) return;
     PixelsConfig& px = p.pixels;
+    PixelsScreening(n, px);
     if (n["burned_in"]) {
       auto s = Str(n["burned_in"], "pixels.burned_in");
       if (s && *s == "quarantine-at-risk") px.burned_in = BurnedInMode::kQuarantineAtRisk;

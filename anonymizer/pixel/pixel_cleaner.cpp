@@ -4,13 +4,16 @@
 #include <map>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utility.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include "anonymizer/pixel/anatomy_context.h"
 #include "anonymizer/pixel/frame_image.h"
 #include "anonymizer/pixel/morphology_text_detector.h"
 #include "anonymizer/pixel/phi_text_matcher.h"
 #include "anonymizer/pixel/redaction_policy.h"
 #include "anonymizer/pixel/tesseract_text_reader.h"
 #include "core/pixel_data.h"
+#include "core/strings.h"
 #include "rules/standard_tables.h"
 
 namespace rwd::anon::pixel {
@@ -42,6 +45,33 @@ PixelFinding Finding(const char* kind, const cv::Rect& r, int confidence, bool r
   f.redacted = redacted;
   f.reason = std::move(reason);
   return f;
+}
+
+// One text region of one frame while its frame is decided.
+struct Pending {
+  TextCandidate candidate;
+  const TextReading* reading = nullptr;
+  RegionDecision decision;
+};
+
+// Lines kept next to a redacted identifier join its label block (issue 8.1),
+// transitively.
+void ExtendLabelBlocks(const RedactionPolicy& policy, std::vector<Pending>& lines) {
+  auto identifies = [](const RegionDecision& d) {
+    return d.redact && (d.reason.rfind("phi", 0) == 0 || d.reason == "label block");
+  };
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (Pending& p : lines) {
+      if (p.decision.redact || !policy.JoinsLabelBlock(p.candidate, p.reading)) continue;
+      for (const Pending& q : lines)
+        if (&q != &p && identifies(q.decision) && RedactionPolicy::Neighbours(p.candidate.box, q.candidate.box)) {
+          p.decision = {true, "label block"};
+          grew = true;
+          break;
+        }
+    }
+  }
 }
 
 }  // namespace
@@ -123,15 +153,18 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
   std::map<std::string, TextReading> readings;
   std::map<std::tuple<int, int, int, int>, size_t> finding_of_box;
   size_t overlay_samples = 0;
+  const bool anatomy = AnatomyMayLookLikeText(request.original_header);
   for (int f = 0; f < pixels.frames(); ++f) {
     // Overlay planes hidden in the unused high bits of the samples: the
     // detector only sees the stored bits, so clear them.
     if (CountBitsAboveHighBit(pixels, f) > 0) overlay_samples += ClearBitsAboveHighBit(pixels, f);
     const cv::Mat display = DisplayImage(pixels, f);
     cv::Mat grey;
+    int background = -1;
+    std::vector<Pending> lines;
     for (const TextCandidate& c : impl_->detector->Detect(display)) {
       ++report.regions_found;
-      const TextReading* reading = nullptr;
+      Pending p{c, nullptr, {}};
       if (impl_->policy.NeedsReading(c)) {
         if (!impl_->reader) return Status::Error(ErrorCode::kInternal, "no text reader to read a text region");
         if (grey.empty()) grey = GreyImage(display);
@@ -142,9 +175,23 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
           if (!read.ok()) return read.status();
           it = readings.emplace(key, std::move(read).value()).first;
         }
-        reading = &it->second;
+        p.reading = &it->second;
       }
-      const RegionDecision d = impl_->policy.Decide(c, reading, matcher);
+      RegionContext where;
+      if (anatomy && p.reading &&
+          (p.reading->empty() || p.reading->confidence < static_cast<float>(impl_->config.ocr_min_confidence))) {
+        if (background < 0) background = BackgroundLevel(grey);
+        where.over_anatomy = OverAnatomy(grey, c.box, background);
+        where.own_ink = where.over_anatomy && OwnInk(grey, c.box, c.polarity);
+      }
+      p.decision = impl_->policy.Decide(c, p.reading, matcher, where);
+      lines.push_back(std::move(p));
+    }
+    ExtendLabelBlocks(impl_->policy, lines);
+    for (const Pending& p : lines) {
+      const TextCandidate& c = p.candidate;
+      const RegionDecision& d = p.decision;
+      const TextReading* reading = p.reading;
       const cv::Rect box =
           d.redact ? cv::Rect(c.box.x - margin, c.box.y - margin, c.box.width + 2 * margin, c.box.height + 2 * margin) &
                          whole
