@@ -32,7 +32,7 @@ bool OverAnatomy(const cv::Mat& grey, const cv::Rect& box, int background) {
   return total > 0 && body * 2 >= total;
 }
 
-// Whether the region's strokes (its brightest or darkest sixth, by
+// Whether the region's strokes (its brightest or darkest tenth, by
 // polarity) mostly share one grey level (+-1) that is rare (< 10 %) in a
 // ring around the region: ink of its own, as rendered text has, however
 // faint; anatomy's brightest pixels vary, or continue around it.
@@ -44,7 +44,7 @@ bool OwnInk(const cv::Mat& grey, const cv::Rect& region, Polarity polarity) {
   for (int y = box.y; y < box.y + box.height; ++y)
     for (int x = box.x; x < box.x + box.width; ++x) ++hist[grey.at<uint8_t>(y, x)];
   const bool light = polarity != Polarity::kDark;
-  const int want = std::max(4, box.area() / 6);
+  const int want = std::max(4, box.area() / 10);
   int taken = 0, mode = light ? 255 : 0, mode_count = 0;
   for (int i = 0; i < 256 && taken < want; ++i) {
     const int v = light ? 255 - i : i;
@@ -53,7 +53,7 @@ bool OwnInk(const cv::Mat& grey, const cv::Rect& region, Polarity polarity) {
   }
   int near_mode = 0;
   for (int v = std::max(0, mode - 1); v <= std::min(255, mode + 1); ++v) near_mode += hist[v];
-  if (near_mode * 2 < std::min(taken, want)) return false;
+  if (near_mode * 2 < std::min(taken, want)) return false;  // half
   const int pad = std::max(box.height / 2, 4);
   const cv::Rect outer = cv::Rect(box.x - pad, box.y - pad, box.width + 2 * pad, box.height + 2 * pad) & image;
   int ring = 0, same = 0;

@@ -24,7 +24,7 @@ int BackgroundLevel(const cv::Mat& grey);
 // their labels.
 bool OverAnatomy(const cv::Mat& grey, const cv::Rect& box, int background);
 
-// Whether the region's strokes (its brightest or darkest sixth, by
+// Whether the region's strokes (its brightest or darkest tenth, by
 // `polarity`) mostly share one grey level (+-1) that is rare (< 10 %) in a
 // ring around it.
 bool OwnInk(const cv::Mat& grey, const cv::Rect& box, Polarity polarity);

@@ -192,10 +192,19 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
       const TextCandidate& c = p.candidate;
       const RegionDecision& d = p.decision;
       const TextReading* reading = p.reading;
-      const cv::Rect box =
-          d.redact ? cv::Rect(c.box.x - margin, c.box.y - margin, c.box.width + 2 * margin, c.box.height + 2 * margin) &
-                         whole
-                   : c.box;
+      // A line's box is tight around the strokes the detector saw: faint
+      // anti-aliased edges and a last glyph it missed lie just outside, so a
+      // filled line gets half its height more on each side.
+      const int mx = std::max(margin, c.box.height / 2), my = std::max(margin, c.box.height / 8);
+      cv::Rect box = c.box;
+      if (d.redact) {
+        box = cv::Rect(c.box.x - mx, c.box.y - my, c.box.width + 2 * mx, c.box.height + 2 * my) & whole;
+        // Glyphs cut by the image's edge are not seen as glyphs: a line that
+        // comes within a line height of an edge is filled to it.
+        const int reach = c.box.height;
+        if (box.x <= reach) box.width += box.x, box.x = 0;
+        if (whole.width - (box.x + box.width) <= reach) box.width = whole.width - box.x;
+      }
       const int confidence =
           reading && !reading->empty() ? static_cast<int>(reading->confidence) : static_cast<int>(c.score * 100.0);
       const auto key = std::make_tuple(box.x, box.y, box.width, box.height);

@@ -19,17 +19,17 @@ bool ReadsAsText(const TextReading& r, int min_confidence) {
   return false;
 }
 
-// A technical annotation: a clock time, or a number with a unit or a
-// scanner parameter name (kV 120, W 400 L 40, GAIN 82, 3.0 mm, 12 fps).
+// A technical annotation: a clock time, a number with a unit (3.0 mm,
+// 120 kV, 12 fps), or a scanner parameter with its number (W 400, L 40,
+// GAIN 82, TR 500).
 bool Technical(const TextReading& r) {
   static const std::regex kClock(R"(\b[0-2]?[0-9]:[0-5][0-9](:[0-5][0-9])?\b)");
+  static const std::regex kUnit(R"(\d\s?(KV|KVP|MA|MAS|MM|CM|HZ|KHZ|MHZ|FPS|DB|MS|SEC|DEG|%)\b)");
   static const std::regex kParameter(
-      R"(\b(KV|KVP|MA|MAS|MM|CM|W|L|WL|WW|C|GAIN|DR|FPS|HZ|MHZ|KHZ|DB|SLICE|THK|FOV|DFOV|TILT|TR|TE|TI|FA|NEX|ETL|)"
-      R"(BW|ZOOM|DEPTH|FR|MI|TIS|TIB|SEC|S|MS|DEG)\b)");
+      R"(\b(KV|KVP|MA|MAS|W|L|WL|WW|C|GAIN|DR|TR|TE|TI|FA|FOV|DFOV|TILT|SLICE|THK|ZOOM|DEPTH|FR|MI|TIS|TIB|NEX|ETL|BW)\s?[:=]?\s?-?\d)");
   std::string upper;
   for (char c : r.text) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  const bool digits = std::any_of(upper.begin(), upper.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  return std::regex_search(upper, kClock) || (digits && std::regex_search(upper, kParameter));
+  return std::regex_search(upper, kClock) || std::regex_search(upper, kUnit) || std::regex_search(upper, kParameter);
 }
 
 }  // namespace
@@ -44,7 +44,8 @@ bool RedactionPolicy::Neighbours(const cv::Rect& a, const cv::Rect& b) {
 }
 
 bool RedactionPolicy::JoinsLabelBlock(const TextCandidate& region, const TextReading* reading) const {
-  if (!region.sure() && !(reading && ReadsAsText(*reading, config_.ocr_min_confidence))) return false;
+  // Any line the detector found next to a redacted identifier, sure or
+  // not, legible or not: the block is one label.
   // A technical line, even read with little confidence (it matched no PHI).
   if (reading && !reading->empty() && Technical(*reading)) return false;
   return true;

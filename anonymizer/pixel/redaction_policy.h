@@ -55,8 +55,8 @@ class RedactionPolicy {
   RegionDecision Decide(const TextCandidate& region, const TextReading* reading, const PhiTextMatcher& phi,
                         const RegionContext& where = {}) const;
 
-  // Whether a line that was kept ("no phi", "undecided", "not text" of a
-  // sure region) joins a redacted neighbour's label block: text next to a
+  // Whether a line that was kept ("no phi", "undecided", "not text")
+  // joins a redacted neighbour's label block: text next to a
   // redacted identifier is part of the same block (a patient banner's
   // institution or comment line), unless it reads as a technical line
   // (kV, mA, W/L, gain, mm, a clock time).

@@ -1,8 +1,6 @@
 #include "tests/anonymizer/pixel/text_free_corpus.h"
 
 #include <dcmtk/config/osconfig.h>
-#include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
 #include <filesystem>
@@ -14,16 +12,12 @@
 
 #include "core/dicom_file.h"
 #include "core/pixel_data.h"
+#include "tests/anonymizer/pixel/corpus_object_writer.h"
 #include "tests/support/nifti_volume.h"
 
 namespace rwd::testing::corpus {
 namespace fs = std::filesystem;
 namespace {
-
-struct Header {
-  std::string sop_class, modality, manufacturer, model, series_description, image_type = "ORIGINAL\\PRIMARY";
-  std::string burned_in = "NO";  // "" = absent (the usual case)
-};
 
 std::vector<uint8_t> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -31,66 +25,9 @@ std::vector<uint8_t> ReadFile(const std::string& path) {
   return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-void Put(DcmDataset* ds, const DcmTagKey& key, const std::string& value) {
-  if (ds->putAndInsertString(key, value.c_str()).bad()) throw std::runtime_error("text-free corpus: cannot set a value");
-}
+}  // namespace
 
-// Grey (CV_8U, CV_16U, CV_16S) or RGB (CV_8UC3) frames as one object, with
-// the identifiers a real export carries (the cleaner looks for them).
-void Write(const std::string& path, const Header& h, const std::vector<cv::Mat>& frames, int bits_stored, int n) {
-  DcmFileFormat ff;
-  DcmDataset* ds = ff.getDataset();
-  const std::string uid = "2.25.9" + std::to_string(1000003ull * (n + 17));
-  Put(ds, DCM_SOPClassUID, h.sop_class);
-  Put(ds, DCM_SOPInstanceUID, uid + ".1");
-  Put(ds, DCM_StudyInstanceUID, uid + ".2");
-  Put(ds, DCM_SeriesInstanceUID, uid + ".3");
-  Put(ds, DCM_Modality, h.modality);
-  Put(ds, DCM_PatientName, "KOVALENKO^MIRELA");
-  Put(ds, DCM_PatientID, "PZ" + std::to_string(4400000 + n));
-  Put(ds, DCM_PatientBirthDate, "19610412");
-  Put(ds, DCM_AccessionNumber, "A" + std::to_string(7700000 + n));
-  Put(ds, DCM_InstitutionName, "Hospital Sankt Lioba");
-  Put(ds, DCM_StudyDate, "20240203");
-  Put(ds, DCM_Manufacturer, h.manufacturer);
-  if (!h.model.empty()) Put(ds, DCM_ManufacturerModelName, h.model);
-  if (!h.series_description.empty()) Put(ds, DCM_SeriesDescription, h.series_description);
-  Put(ds, DCM_ImageType, h.image_type);
-  if (!h.burned_in.empty()) Put(ds, DCM_BurnedInAnnotation, h.burned_in);
-  const cv::Mat& f0 = frames[0];
-  const bool rgb = f0.channels() == 3;
-  const int bits = f0.depth() == CV_8U ? 8 : 16;
-  ds->putAndInsertUint16(DCM_Rows, static_cast<Uint16>(f0.rows));
-  ds->putAndInsertUint16(DCM_Columns, static_cast<Uint16>(f0.cols));
-  ds->putAndInsertUint16(DCM_SamplesPerPixel, rgb ? 3 : 1);
-  Put(ds, DCM_PhotometricInterpretation, rgb ? "RGB" : "MONOCHROME2");
-  if (rgb) ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
-  ds->putAndInsertUint16(DCM_BitsAllocated, static_cast<Uint16>(bits));
-  ds->putAndInsertUint16(DCM_BitsStored, static_cast<Uint16>(rgb ? 8 : bits_stored));
-  ds->putAndInsertUint16(DCM_HighBit, static_cast<Uint16>((rgb ? 8 : bits_stored) - 1));
-  ds->putAndInsertUint16(DCM_PixelRepresentation, f0.depth() == CV_16S ? 1 : 0);
-  if (frames.size() > 1) Put(ds, DCM_NumberOfFrames, std::to_string(frames.size()));
-  if (h.modality == "RTDOSE") {
-    Put(ds, DCM_DoseUnits, "GY");
-    Put(ds, DCM_DoseType, "PHYSICAL");
-    Put(ds, DCM_DoseSummationType, "PLAN");
-    Put(ds, DCM_DoseGridScaling, "0.0001");
-  }
-  std::vector<uint8_t> pixels;
-  for (const cv::Mat& f : frames) {
-    const cv::Mat c = f.isContinuous() ? f : f.clone();
-    pixels.insert(pixels.end(), c.data, c.data + c.total() * c.elemSize());
-  }
-  const OFCondition ok =
-      bits == 8 ? ds->putAndInsertUint8Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()))
-                : ds->putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(pixels.data()),
-                                              static_cast<unsigned long>(pixels.size() / 2));
-  if (ok.bad() || ff.saveFile(path.c_str(), EXS_LittleEndianExplicit).bad())
-    throw std::runtime_error("text-free corpus: cannot write " + path);
-}
-
-// The frames of a real file in their native sample type (RGB stays RGB).
-std::vector<cv::Mat> Frames(const std::string& path, int* bits_stored, int max_frames = 1000) {
+std::vector<cv::Mat> LoadFrames(const std::string& path, int* bits_stored, int max_frames) {
   const std::vector<uint8_t> bytes = ReadFile(path);
   auto file = DicomFile::Parse(bytes);
   if (!file.ok()) throw std::runtime_error("text-free corpus: cannot parse " + path);
@@ -147,6 +84,8 @@ std::vector<cv::Mat> Frames(const std::string& path, int* bits_stored, int max_f
   return out;
 }
 
+namespace {
+
 cv::Mat Flip(const cv::Mat& m, int v) {
   cv::Mat out;
   if (v == 0) return m.clone();
@@ -157,13 +96,39 @@ cv::Mat Flip(const cv::Mat& m, int v) {
 
 }  // namespace
 
+cv::Mat Ch2Slice(const NiftiVolume& v, int axis, int s, bool eight_bit) {
+  static thread_local std::pair<const void*, float> brightest{nullptr, 0.0f};  // per volume
+  if (brightest.first != v.voxels.data()) {
+    brightest = {v.voxels.data(), 0.0f};
+    for (float x : v.voxels) brightest.second = std::max(brightest.second, x);
+  }
+  const double scale = 4000.0 / std::max(1.0f, brightest.second);
+  const int w = axis == 0 ? v.ny : v.nx, hgt = axis == 2 ? v.ny : v.nz;
+  cv::Mat m(hgt, w, CV_16U);
+  for (int r = 0; r < hgt; ++r)
+    for (int c = 0; c < w; ++c) {
+      const int up = hgt - 1 - r;  // superior / anterior at the top
+      const float x = axis == 0 ? v.at(s, c, up) : axis == 1 ? v.at(c, s, up) : v.at(c, up, s);
+      m.at<uint16_t>(r, c) = static_cast<uint16_t>(std::clamp(x * scale, 0.0, 4095.0));
+    }
+  if (eight_bit) {
+    cv::Mat eight;
+    m.convertTo(eight, CV_8U, 255.0 / 4095.0 * 1.6);  // windowed: bright tissue saturates
+    return eight;
+  }
+  cv::Mat big;
+  cv::resize(m, big, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
+  return big;
+}
+
 std::vector<PlainObject> WriteTextFree(const std::string& dir, int stride) {
   fs::create_directories(dir);
   std::vector<PlainObject> out;
   int n = 0;
   auto add = [&](const std::string& kind, const Header& h, const std::vector<cv::Mat>& frames, int bits) {
     const std::string path = dir + "/plain_" + std::to_string(n) + ".dcm";
-    Write(path, h, frames, bits, n++);
+    WriteObject(path, h, Identity::Numbered(n), frames, bits, n);
+    ++n;
     out.push_back({path, kind, static_cast<int>(frames.size())});
   };
   const std::string pyd = RWD_PYDICOM_TEST_FILES "/", oct = RWD_OCTAVE_IMDATA "/",
@@ -172,30 +137,7 @@ std::vector<PlainObject> WriteTextFree(const std::string& dir, int stride) {
   // ch2: a T1 head with its face, in three orientations, as an MR series
   // whose header says nothing about burned-in text (the usual case).
   const NiftiVolume v = ReadNifti(kCh2Path);
-  float hi = 0;
-  for (float x : v.voxels) hi = std::max(hi, x);
-  const double scale = 4000.0 / std::max(1.0f, hi);
-  // Every other slice at 1 mm pixels, 8 bits (a viewer's export); the others
-  // at a scanner's matrix (2x), 12 bits.
-  auto slice = [&](int axis, int s) {
-    const bool native = (s / 2) % 2 == 0;
-    const int w = axis == 0 ? v.ny : v.nx, hgt = axis == 2 ? v.ny : v.nz;
-    cv::Mat m(hgt, w, CV_16U);
-    for (int r = 0; r < hgt; ++r)
-      for (int c = 0; c < w; ++c) {
-        const int up = hgt - 1 - r;  // superior / anterior at the top
-        const float x = axis == 0 ? v.at(s, c, up) : axis == 1 ? v.at(c, s, up) : v.at(c, up, s);
-        m.at<uint16_t>(r, c) = static_cast<uint16_t>(std::clamp(x * scale, 0.0, 4095.0));
-      }
-    if (native) {
-      cv::Mat eight;
-      m.convertTo(eight, CV_8U, 255.0 / 4095.0 * 1.6);  // windowed: bright tissue saturates
-      return eight;
-    }
-    cv::Mat big;
-    cv::resize(m, big, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
-    return big;
-  };
+  auto slice = [&](int axis, int s) { return Ch2Slice(v, axis, s, (s / 2) % 2 == 0); };
   static const char* kAxes[] = {"sagittal", "coronal", "axial"};
   static const char* kVendors[][2] = {{"SIEMENS", "Avanto"}, {"GE MEDICAL SYSTEMS", "SIGNA HDxt"}, {"Philips", "Ingenia"}};
   for (int axis = 0; axis < 3; ++axis) {
@@ -226,7 +168,7 @@ std::vector<PlainObject> WriteTextFree(const std::string& dir, int stride) {
   };
   for (const Real& r : reals) {
     int bits = 16;
-    const std::vector<cv::Mat> frames = Frames(r.path, &bits, 1);
+    const std::vector<cv::Mat> frames = LoadFrames(r.path, &bits, 1);
     for (int flip = 0; flip < 4; ++flip) {
       Header h = r.h;
       if (flip % 2) h.burned_in = "";
@@ -238,7 +180,7 @@ std::vector<PlainObject> WriteTextFree(const std::string& dir, int stride) {
   // scanner's text, in colour and grey.
   {
     int bits = 8;
-    std::vector<cv::Mat> cine = Frames(oct + "US-PAL-8-10x-echo.dcm", &bits);
+    std::vector<cv::Mat> cine = LoadFrames(oct + "US-PAL-8-10x-echo.dcm", &bits);
     for (int variant = 0; variant < 3; ++variant) {
       std::vector<cv::Mat> frames;
       for (const cv::Mat& f : cine) {
@@ -256,7 +198,7 @@ std::vector<PlainObject> WriteTextFree(const std::string& dir, int stride) {
   // Secondary captures without text (pydicom's colour test images).
   for (const char* f : {"SC_rgb_rle.dcm", "SC_rgb_jpeg_dcmtk.dcm", "SC_ybr_full_422_uncompressed.dcm", "SC_rgb_rle_2frame.dcm"}) {
     int bits = 8;
-    std::vector<cv::Mat> frames = Frames(pyd + f, &bits);
+    std::vector<cv::Mat> frames = LoadFrames(pyd + f, &bits);
     for (cv::Mat& m : frames) cv::resize(m, m, cv::Size(), 4.0, 4.0, cv::INTER_NEAREST);
     add("SC", {UID_SecondaryCaptureImageStorage, "OT", "RWD", "", "Screen capture", "DERIVED\\SECONDARY", ""}, frames,
         8);
@@ -266,7 +208,7 @@ std::vector<PlainObject> WriteTextFree(const std::string& dir, int stride) {
   // dose series' description says "Dose", which a CT dose-report rule keys on.
   {
     int bits = 16;
-    const std::vector<cv::Mat> dose = Frames(pyd + "rtdose.dcm", &bits);
+    const std::vector<cv::Mat> dose = LoadFrames(pyd + "rtdose.dcm", &bits);
     for (int size : {0, 128, 512}) {
       std::vector<cv::Mat> frames;
       for (const cv::Mat& f : dose) {
