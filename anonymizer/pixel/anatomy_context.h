@@ -20,13 +20,19 @@ bool AnatomyMayLookLikeText(const HeaderValue& header);
 int BackgroundLevel(const cv::Mat& grey);
 
 // Whether most of a ring around `box` (one line height wide) is brighter
-// than `background`: over the imaged body, not the field where scanners put
-// their labels.
+// than `background`, and the box is not a label-sized line (at most half
+// the width) within a line height of an edge: inside the imaged body, not
+// the field or the margins where scanners put their labels.
 bool OverAnatomy(const cv::Mat& grey, const cv::Rect& box, int background);
 
 // Whether the region's strokes (its brightest or darkest tenth, by
 // `polarity`) mostly share one grey level (+-1) that is rare (< 10 %) in a
 // ring around it.
 bool OwnInk(const cv::Mat& grey, const cv::Rect& box, Polarity polarity);
+
+// The grey level the region's strokes mostly have (the mode of its
+// brightest or darkest tenth): what "isolating the text's own intensity"
+// keeps.
+int InkLevel(const cv::Mat& grey, const cv::Rect& box, Polarity polarity);
 
 }  // namespace rwd::anon::pixel

@@ -185,6 +185,20 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
         where.own_ink = where.over_anatomy && OwnInk(grey, c.box, c.polarity);
       }
       p.decision = impl_->policy.Decide(c, p.reading, matcher, where);
+      if (impl_->policy.WantsSecondReading(p.decision, p.reading)) {
+        // The line's own intensity isolated, white on black, read again.
+        const int ink = InkLevel(grey, c.box, c.polarity);
+        const std::string key = ReadingKey(grey, c.box) + ":ink" + std::to_string(ink);
+        auto it = readings.find(key);
+        if (it == readings.end()) {
+          cv::Mat isolated;
+          cv::inRange(grey, cv::Scalar(std::max(0, ink - 2)), cv::Scalar(std::min(255, ink + 2)), isolated);
+          auto read = impl_->reader->Read(isolated, c.box, Polarity::kLight);
+          if (!read.ok()) return read.status();
+          it = readings.emplace(key, std::move(read).value()).first;
+        }
+        p.decision = impl_->policy.Reconsider(p.decision, it->second, matcher);
+      }
       lines.push_back(std::move(p));
     }
     ExtendLabelBlocks(impl_->policy, lines);

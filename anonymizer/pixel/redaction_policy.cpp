@@ -43,6 +43,19 @@ bool RedactionPolicy::Neighbours(const cv::Rect& a, const cv::Rect& b) {
   return overlap || aligned;
 }
 
+bool RedactionPolicy::WantsSecondReading(const RegionDecision& first, const TextReading* reading) const {
+  if (first.redact || config_.burned_in != rules::BurnedInMode::kRedactPhi) return false;
+  if (first.reason == "undecided") return true;
+  return first.reason == "no phi" && reading && !Technical(*reading);
+}
+
+RegionDecision RedactionPolicy::Reconsider(const RegionDecision& first, const TextReading& second,
+                                           const PhiTextMatcher& phi) const {
+  if (auto kind = phi.Match(second.text)) return {true, "phi: " + *kind};
+  if (first.reason == "undecided" && ReadsAsText(second, config_.ocr_min_confidence)) return {true, "unreadable"};
+  return first;
+}
+
 bool RedactionPolicy::JoinsLabelBlock(const TextCandidate& region, const TextReading* reading) const {
   // Any line the detector found next to a redacted identifier, sure or
   // not, legible or not: the block is one label.

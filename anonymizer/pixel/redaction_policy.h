@@ -55,6 +55,15 @@ class RedactionPolicy {
   RegionDecision Decide(const TextCandidate& region, const TextReading* reading, const PhiTextMatcher& phi,
                         const RegionContext& where = {}) const;
 
+  // A kept line that deserves a second reading, of its own intensity
+  // isolated (the cleaner does it): undecided regions, and lines read as no
+  // PHI that are not technical (the first reading may have missed a name).
+  bool WantsSecondReading(const RegionDecision& first, const TextReading* reading) const;
+  // The decision after the second reading: PHI in it is filled; an
+  // undecided region that reads as text there is surely text, filled as
+  // unreadable; otherwise the first decision stands.
+  RegionDecision Reconsider(const RegionDecision& first, const TextReading& second, const PhiTextMatcher& phi) const;
+
   // Whether a line that was kept ("no phi", "undecided", "not text")
   // joins a redacted neighbour's label block: text next to a
   // redacted identifier is part of the same block (a patient banner's
