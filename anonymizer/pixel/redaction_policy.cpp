@@ -46,7 +46,8 @@ bool RedactionPolicy::Neighbours(const cv::Rect& a, const cv::Rect& b) {
 bool RedactionPolicy::WantsSecondReading(const RegionDecision& first, const TextReading* reading) const {
   if (first.redact || config_.burned_in != rules::BurnedInMode::kRedactPhi) return false;
   if (first.reason == "undecided") return true;
-  return first.reason == "no phi" && reading && !Technical(*reading);
+  // Read confidently (80+) as no PHI: one reading is enough.
+  return first.reason == "no phi" && reading && reading->confidence < 80.0f && !Technical(*reading);
 }
 
 RegionDecision RedactionPolicy::Reconsider(const RegionDecision& first, const TextReading& second,

@@ -57,7 +57,8 @@ class RedactionPolicy {
 
   // A kept line that deserves a second reading, of its own intensity
   // isolated (the cleaner does it): undecided regions, and lines read as no
-  // PHI that are not technical (the first reading may have missed a name).
+  // PHI below confidence 80 that are not technical (the first reading may
+  // have missed a name).
   bool WantsSecondReading(const RegionDecision& first, const TextReading* reading) const;
   // The decision after the second reading: PHI in it is filled; an
   // undecided region that reads as text there is surely text, filled as
