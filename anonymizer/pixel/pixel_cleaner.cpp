@@ -74,6 +74,56 @@ void ExtendLabelBlocks(const RedactionPolicy& policy, std::vector<Pending>& line
   }
 }
 
+// Reads (when the policy needs it) and decides every line found in one
+// frame; readings are shared across frames (a cine's unchanged annotation is
+// read once). `grey` is made from `display` when first needed.
+Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candidates, const cv::Mat& display,
+                                         cv::Mat& grey, bool anatomy, const RedactionPolicy& policy, TextReader* reader,
+                                         int min_confidence, const PhiTextMatcher& matcher,
+                                         std::map<std::string, TextReading>& readings) {
+  int background = -1;
+  std::vector<Pending> lines;
+  for (const TextCandidate& c : candidates) {
+    Pending p{c, nullptr, {}};
+    if (policy.NeedsReading(c)) {
+      if (!reader) return Status::Error(ErrorCode::kInternal, "no text reader to read a text region");
+      if (grey.empty()) grey = GreyImage(display);
+      const std::string key = ReadingKey(grey, c.box);
+      auto it = readings.find(key);
+      if (it == readings.end()) {
+        auto read = reader->Read(grey, c.box, c.polarity);
+        if (!read.ok()) return read.status();
+        it = readings.emplace(key, std::move(read).value()).first;
+      }
+      p.reading = &it->second;
+    }
+    RegionContext where;
+    if (anatomy && p.reading &&
+        (p.reading->empty() || p.reading->confidence < static_cast<float>(min_confidence))) {
+      if (background < 0) background = BackgroundLevel(grey);
+      where.over_anatomy = OverAnatomy(grey, c.box, background);
+      where.own_ink = where.over_anatomy && OwnInk(grey, c.box, c.polarity);
+    }
+    p.decision = policy.Decide(c, p.reading, matcher, where);
+    if (policy.WantsSecondReading(p.decision, p.reading)) {
+      // The line's own intensity isolated, white on black, read again.
+      const int ink = InkLevel(grey, c.box, c.polarity);
+      const std::string key = ReadingKey(grey, c.box) + ":ink" + std::to_string(ink);
+      auto it = readings.find(key);
+      if (it == readings.end()) {
+        cv::Mat isolated;
+        cv::inRange(grey, cv::Scalar(std::max(0, ink - 2)), cv::Scalar(std::min(255, ink + 2)), isolated);
+        auto read = reader->Read(isolated, c.box, Polarity::kLight);
+        if (!read.ok()) return read.status();
+        it = readings.emplace(key, std::move(read).value()).first;
+      }
+      p.decision = policy.Reconsider(p.decision, it->second, matcher);
+    }
+    lines.push_back(std::move(p));
+  }
+  return lines;
+}
+
 }  // namespace
 
 struct PixelCleaner::Impl {
@@ -160,47 +210,11 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
     if (CountBitsAboveHighBit(pixels, f) > 0) overlay_samples += ClearBitsAboveHighBit(pixels, f);
     const cv::Mat display = DisplayImage(pixels, f);
     cv::Mat grey;
-    int background = -1;
-    std::vector<Pending> lines;
-    for (const TextCandidate& c : impl_->detector->Detect(display)) {
-      ++report.regions_found;
-      Pending p{c, nullptr, {}};
-      if (impl_->policy.NeedsReading(c)) {
-        if (!impl_->reader) return Status::Error(ErrorCode::kInternal, "no text reader to read a text region");
-        if (grey.empty()) grey = GreyImage(display);
-        const std::string key = ReadingKey(grey, c.box);
-        auto it = readings.find(key);
-        if (it == readings.end()) {
-          auto read = impl_->reader->Read(grey, c.box, c.polarity);
-          if (!read.ok()) return read.status();
-          it = readings.emplace(key, std::move(read).value()).first;
-        }
-        p.reading = &it->second;
-      }
-      RegionContext where;
-      if (anatomy && p.reading &&
-          (p.reading->empty() || p.reading->confidence < static_cast<float>(impl_->config.ocr_min_confidence))) {
-        if (background < 0) background = BackgroundLevel(grey);
-        where.over_anatomy = OverAnatomy(grey, c.box, background);
-        where.own_ink = where.over_anatomy && OwnInk(grey, c.box, c.polarity);
-      }
-      p.decision = impl_->policy.Decide(c, p.reading, matcher, where);
-      if (impl_->policy.WantsSecondReading(p.decision, p.reading)) {
-        // The line's own intensity isolated, white on black, read again.
-        const int ink = InkLevel(grey, c.box, c.polarity);
-        const std::string key = ReadingKey(grey, c.box) + ":ink" + std::to_string(ink);
-        auto it = readings.find(key);
-        if (it == readings.end()) {
-          cv::Mat isolated;
-          cv::inRange(grey, cv::Scalar(std::max(0, ink - 2)), cv::Scalar(std::min(255, ink + 2)), isolated);
-          auto read = impl_->reader->Read(isolated, c.box, Polarity::kLight);
-          if (!read.ok()) return read.status();
-          it = readings.emplace(key, std::move(read).value()).first;
-        }
-        p.decision = impl_->policy.Reconsider(p.decision, it->second, matcher);
-      }
-      lines.push_back(std::move(p));
-    }
+    auto decided = DecideLines(impl_->detector->Detect(display), display, grey, anatomy, impl_->policy,
+                               impl_->reader.get(), impl_->config.ocr_min_confidence, matcher, readings);
+    if (!decided.ok()) return decided.status();
+    std::vector<Pending>& lines = decided.value();
+    report.regions_found += static_cast<int>(lines.size());
     ExtendLabelBlocks(impl_->policy, lines);
     for (const Pending& p : lines) {
       const TextCandidate& c = p.candidate;
