@@ -1,5 +1,8 @@
 #include "core/dicom_file.h"
 
+#include "core/iso2022_japanese.h"
+#include "core/text_codec.h"
+
 #include "core/dicom_file_impl.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -278,7 +281,58 @@ std::string DicomFile::transfer_syntax_uid() const {
   return x.getXferID();
 }
 
+namespace {
+
+constexpr Tag kSpecificCharacterSet{0x0008, 0x0005};
+
+bool HoldsCharsetText(const std::string& vr) {
+  return vr == "SH" || vr == "LO" || vr == "ST" || vr == "LT" || vr == "UT" || vr == "PN" || vr == "UC";
+}
+
+// Whether this item or any nested one declares Japanese ISO 2022.
+bool DeclaresJapanese(DicomItem item) {
+  bool found = false;
+  item.Walk([&](ElementRef& e) {
+    if (e.tag() == kSpecificCharacterSet) if (auto v = e.GetString(); v.ok()) found = found || IsJapaneseIso2022(*v);
+    for (size_t i = 0; i < e.NumItems() && !found; ++i) found = DeclaresJapanese(e.Item(i));
+    return DicomItem::Visit::kKeep;
+  });
+  return found;
+}
+
+// Every text value of `item` (and its nested items, which may declare their
+// own character set) decoded to UTF-8 with TextCodec; nested declarations go
+// (the dataset's ISO_IR 192 then holds for all).
+Status ConvertItemToUtf8(DicomItem item, std::string charset, bool nested) {
+  if (auto own = item.GetString(kSpecificCharacterSet)) charset = *own;
+  auto codec = TextCodec::Create(charset);
+  if (!codec.ok()) return codec.status();
+  Status status;
+  item.Walk([&](ElementRef& e) {
+    if (!status.ok()) return DicomItem::Visit::kKeep;
+    if (e.tag() == kSpecificCharacterSet) return nested ? DicomItem::Visit::kRemove : DicomItem::Visit::kKeep;
+    for (size_t i = 0; i < e.NumItems() && status.ok(); ++i) status = ConvertItemToUtf8(e.Item(i), charset, true);
+    const std::string vr = e.vr();
+    if (e.is_sequence() || !HoldsCharsetText(vr)) return DicomItem::Visit::kKeep;
+    auto raw = e.GetString();
+    if (!raw.ok()) return DicomItem::Visit::kKeep;
+    auto utf8 = (*codec)->ToUtf8(*raw, vr == "PN");
+    if (!utf8.ok()) status = Status::Error(utf8.status().code(), e.tag().ToString() + ": " + utf8.status().message());
+    else if (*utf8 != *raw) status = e.SetString(*utf8);
+    return DicomItem::Visit::kKeep;
+  });
+  return status;
+}
+
+}  // namespace
+
 Status DicomFile::ConvertToUtf8() {
+  if (DeclaresJapanese(dataset())) {
+    // DCMTK's conversion goes through iconv, which lacks JIS X 0208.
+    Status s = ConvertItemToUtf8(dataset(), "", false);
+    if (!s.ok()) return Status::Error(ErrorCode::kInvalidArgument, "cannot convert the text to UTF-8: " + s.message());
+    return dataset().SetString(kSpecificCharacterSet, "ISO_IR 192");
+  }
   OFCondition c = impl_->ff.convertToUTF8();
   if (c.bad()) return FromCondition(ErrorCode::kInvalidArgument, "cannot convert the text to UTF-8", c);
   return Status::Ok();

@@ -1,4 +1,6 @@
 #include "core/text_codec.h"
+
+#include "core/iso2022_japanese.h"
 #include "core/strings.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -9,6 +11,7 @@ struct TextCodec::Impl {
   DcmSpecificCharacterSet to_utf8;
   DcmSpecificCharacterSet from_utf8;
   bool can_write_back = false;
+  std::string japanese;  // non-empty: decoded by DecodeJapaneseIso2022 (ICU), not DCMTK
 };
 
 TextCodec::~TextCodec() = default;
@@ -24,6 +27,11 @@ Result<std::unique_ptr<TextCodec>> TextCodec::Create(std::string_view cs) {
   if (charset.empty() || charset == "ISO_IR 192" || charset == "ISO_IR 6") return codec;
   codec->identity_ = false;
   codec->impl_ = std::make_unique<Impl>();
+  if (IsJapaneseIso2022(charset)) {
+    // DCMTK's iconv has no JIS X 0208: our ICU decoder (decode only).
+    codec->impl_->japanese = charset;
+    return codec;
+  }
   OFCondition c = codec->impl_->to_utf8.selectCharacterSet(charset.c_str(), "ISO_IR 192");
   if (c.bad())
     return Status::Error(ErrorCode::kInvalidArgument, "unsupported Specific Character Set: " + std::string(c.text()));
@@ -34,6 +42,7 @@ Result<std::unique_ptr<TextCodec>> TextCodec::Create(std::string_view cs) {
 
 Result<std::string> TextCodec::ToUtf8(std::string_view raw, bool person_name) const {
   if (identity_) return std::string(raw);
+  if (!impl_->japanese.empty()) return DecodeJapaneseIso2022(raw, impl_->japanese, person_name);
   OFString out;
   OFCondition c = impl_->to_utf8.convertString(OFString(raw.data(), raw.size()), out, person_name ? "\\^=" : "\\");
   if (c.bad()) return Status::Error(ErrorCode::kInvalidArgument, std::string("cannot decode text: ") + c.text());

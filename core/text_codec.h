@@ -1,7 +1,8 @@
 #pragma once
 // Converts text values between an object's Specific Character Set (0008,0005)
 // and UTF-8, so free text can be cleaned whatever the encoding and written
-// back in it (DCMTK's converter, ICU underneath).
+// back in it (DCMTK's converter, glibc iconv underneath; Japanese ISO 2022,
+// which iconv cannot do, through core/iso2022_japanese.h on ICU).
 #include <memory>
 #include <string>
 #include <string_view>

@@ -54,4 +54,10 @@ std::string Selector::ToString() const {
   return "";
 }
 
+const FilterEntry* RejectingEntry(const Profile& profile, const HeaderValue& header) {
+  for (const FilterEntry& entry : profile.reject)
+    if (!entry.all_of.empty() && AllHold(entry.all_of, header)) return &entry;
+  return nullptr;
+}
+
 }  // namespace rwd::rules

@@ -10,6 +10,7 @@
 
 #include "core/dicom_tag.h"
 #include "rules/action.h"
+#include "rules/predicate.h"
 #include "rules/standard_tables.h"
 
 namespace rwd::rules {
@@ -54,14 +55,12 @@ struct Override {
   std::string origin;  // "rules[3] (line 21)"
 };
 
-// An object is rejected when all the conditions of any one entry hold.
-struct FilterCondition {
-  Tag tag;
-  std::string keyword;
-  std::vector<std::string> values;  // any of; compared after trimming spaces
-};
+// An object is rejected when all the conditions of any one entry hold
+// (rules/predicate.h: the same engine as the known burned-in regions).
+// The loader makes {Keyword: [values]} an kEquals condition (any of the
+// values, ignoring outer spaces and case).
 struct FilterEntry {
-  std::vector<FilterCondition> all_of;
+  std::vector<Condition> all_of;
   std::string origin;
 };
 
@@ -89,8 +88,21 @@ struct DeviceRegions {
   std::string origin;        // where it was defined (file:line or library name)
 };
 
+// What to do with a region that cannot be decided: not readable and not
+// surely text, over the anatomy of a CT/MR image whose header does not say
+// BurnedInAnnotation YES (a black box in anatomy is damage, not caution).
+enum class UnsureRegions {
+  kLeave,   // pixels.unsure: leave (default): a finding is recorded, pixels kept
+  kRedact,  // pixels.unsure: redact: filled like unreadable text
+};
+
 struct PixelsConfig {
   BurnedInMode burned_in = BurnedInMode::kQuarantineAtRisk;
+  // pixels.screen: on (default) | off. With quarantine-at-risk (pixels not
+  // cleaned), every frame of every image is still searched by the fast text
+  // detector and an image with text is quarantined. Off: header triage only.
+  bool screen = true;
+  UnsureRegions unsure = UnsureRegions::kLeave;  // pixels.unsure: leave | redact
   int margin = 3;                 // pixels added around each redacted box
   int ocr_min_confidence = 50;    // below: text is treated as unreadable
   std::vector<DeviceRegions> regions;  // the profile's own, tried before the shipped library
@@ -116,5 +128,9 @@ struct Profile {
   std::string source_path;
   std::string sha256;  // of the YAML text as read
 };
+
+// The first filter entry whose conditions all hold for `header`, or null
+// (the object is not rejected).
+const FilterEntry* RejectingEntry(const Profile& profile, const HeaderValue& header);
 
 }  // namespace rwd::rules

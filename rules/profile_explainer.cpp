@@ -108,12 +108,30 @@ std::vector<std::string> ExplainPolicy(const Profile& p) {
                       "unreadable text in at-risk images is redacted too.");
       break;
   }
+  lines.push_back(
+      p.pixels.screen
+          ? std::string("Pixel screening: on (pixels.screen) - every frame of every image is searched by the fast text "
+                        "detector") +
+                (p.pixels.burned_in == BurnedInMode::kQuarantineAtRisk
+                     ? "; pixels are not cleaned, so an image with text found is quarantined ('burned-in text "
+                       "detected; pixels not cleaned')."
+                     : " before cleaning.")
+          : std::string("Pixel screening: off (pixels.screen: off) - ") +
+                (p.pixels.burned_in == BurnedInMode::kQuarantineAtRisk
+                     ? "header triage only: an image with burned-in text but no BurnedInAnnotation flag is released."
+                     : "(the cleaning mode searches every frame anyway)."));
+  if (p.pixels.burned_in != BurnedInMode::kQuarantineAtRisk)
+    lines.push_back(p.pixels.unsure == UnsureRegions::kLeave
+                        ? "Undecided regions (not readable, not surely text) over the anatomy of a CT/MR image whose "
+                          "header does not say BurnedInAnnotation YES: left, with a finding (pixels.unsure: leave)."
+                        : "Undecided regions (not readable, not surely text) over the anatomy of CT/MR images: "
+                          "redacted (pixels.unsure: redact).");
   for (const FilterEntry& f : p.reject) {
     std::string c;
-    for (const FilterCondition& fc : f.all_of) {
+    for (const Condition& fc : f.all_of) {
       std::string vals;
-      for (const auto& v : fc.values) vals += (vals.empty() ? "" : "|") + v;
-      c += (c.empty() ? "" : " and ") + fc.keyword + " in {" + vals + "}";
+      for (const auto& v : fc.any_of) vals += (vals.empty() ? "" : "|") + v;
+      c += (c.empty() ? "" : " and ") + KeywordOf(fc.tag()) + " in {" + vals + "}";
     }
     lines.push_back("Rejected: objects where " + c + " (" + f.origin + ").");
   }

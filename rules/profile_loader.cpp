@@ -250,20 +250,19 @@ class Loader {
       FilterEntry entry;
       entry.origin = where + " (line " + std::to_string(r[i].Mark().line + 1) + ")";
       for (const auto& kv : r[i]) {
-        FilterCondition c;
-        c.keyword = kv.first.Scalar();
-        auto tag = TagFromKeyword(c.keyword);
+        const std::string keyword = kv.first.Scalar();
+        auto tag = TagFromKeyword(keyword);
         if (!tag) {
-          Error(kv.first, where + ": '" + c.keyword + "' is not a DICOM keyword");
+          Error(kv.first, where + ": '" + keyword + "' is not a DICOM keyword");
           continue;
         }
-        c.tag = *tag;
-        if (kv.second.IsScalar()) c.values.push_back(kv.second.Scalar());
+        Condition c{tag->group, tag->element, Condition::Op::kEquals, {}};
+        if (kv.second.IsScalar()) c.any_of.push_back(kv.second.Scalar());
         else if (kv.second.IsSequence())
           for (const auto& v : kv.second) {
-            if (auto s = Str(v, where + "." + c.keyword)) c.values.push_back(*s);
+            if (auto s = Str(v, where + "." + keyword)) c.any_of.push_back(*s);
           }
-        else Error(kv.second, where + "." + c.keyword + " must be a value or a list of values");
+        else Error(kv.second, where + "." + keyword + " must be a value or a list of values");
         entry.all_of.push_back(std::move(c));
       }
       p.reject.push_back(std::move(entry));
@@ -305,9 +304,27 @@ class Loader {
     }
   }
 
+  // pixels.screen (on | off) and pixels.unsure (leave | redact). YAML 1.1
+  // reads bare on/off as booleans: both spellings are accepted.
+  void PixelsScreening(const YAML::Node& n, PixelsConfig& px) {
+    if (const YAML::Node s = n["screen"]) {
+      const std::string v = s.IsScalar() ? s.Scalar() : "";
+      if (v == "on" || v == "true") px.screen = true;
+      else if (v == "off" || v == "false") px.screen = false;
+      else Error(s, "pixels.screen must be on or off");
+    }
+    if (const YAML::Node u = n["unsure"]) {
+      const std::string v = u.IsScalar() ? u.Scalar() : "";
+      if (v == "leave") px.unsure = UnsureRegions::kLeave;
+      else if (v == "redact") px.unsure = UnsureRegions::kRedact;
+      else Error(u, "pixels.unsure must be leave or redact");
+    }
+  }
+
   void Pixels(const YAML::Node& n, rules::Profile& p) {
-    if (!CheckMap(n, "pixels", {"burned_in", "margin", "ocr_min_confidence", "regions"})) return;
+    if (!CheckMap(n, "pixels", {"burned_in", "margin", "ocr_min_confidence", "regions", "screen", "unsure"})) return;
     PixelsConfig& px = p.pixels;
+    PixelsScreening(n, px);
     if (n["burned_in"]) {
       auto s = Str(n["burned_in"], "pixels.burned_in");
       if (s && *s == "quarantine-at-risk") px.burned_in = BurnedInMode::kQuarantineAtRisk;

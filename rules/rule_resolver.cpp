@@ -14,6 +14,20 @@ bool IsClassLikeUid(Tag tag) {
   return kw == "ImplementationClassUID" || kw == "CodingSchemeUID" || kw == "ContextGroupExtensionCreatorUID";
 }
 
+// Free-text value representations: what a person can type a name into.
+bool IsFreeTextVr(std::string_view vr) {
+  return vr == "LO" || vr == "SH" || vr == "ST" || vr == "LT" || vr == "UT" || vr == "UC" || vr == "PN";
+}
+
+// Overlay (60xx) and curve (50xx) groups: repeating groups whose text
+// attributes (OverlayDescription (60xx,0022), OverlayLabel (60xx,1500),
+// CurveDescription (50xx,0022), ...) are free text an operator types, yet
+// Table E.1-1 names only Overlay Data, Overlay Comments and Curve Data.
+bool IsGraphicsGroup(uint16_t group) {
+  const uint16_t base = group & 0xFF00;
+  return (base == 0x6000 || base == 0x5000) && (group & 1) == 0;
+}
+
 }  // namespace
 
 RuleResolver::RuleResolver(const Profile& profile) : profile_(profile) {
@@ -94,6 +108,14 @@ Resolution RuleResolver::ResolvePublic(Tag tag, std::string_view vr) const {
   } else if (tag.group == 0x0002 || tag.element == 0x0000) {
     r.action.kind = ActionKind::kKeep;
     r.why = tag.group == 0x0002 ? "file meta information: rebuilt on write" : "group length: recalculated";
+  } else if (IsGraphicsGroup(tag.group) && IsFreeTextVr(vr)) {
+    // Not named by Table E.1-1, treated like its Overlay Comments (X, C under
+    // Clean Graphics, PS3.15 E.3.3): removed, cleaned when graphics are.
+    const bool clean = profile_.options.clean_graphics;
+    r.action.kind = clean ? ActionKind::kClean : ActionKind::kRemove;
+    if (clean) r.option = E11OptionName(E11Option::kCleanGraphics);
+    r.why = std::string("not in Table E.1-1, free text of an overlay/curve group: ") +
+            (clean ? "cleaned (clean_graphics)" : "removed, like Overlay Comments");
   } else if (vr == "UI" && !IsClassLikeUid(tag)) {
     r.action.kind = profile_.options.retain_uids ? ActionKind::kKeep : ActionKind::kUid;
     r.why = "not in Table E.1-1, an instance UID: " +

@@ -164,7 +164,8 @@ const std::vector<std::regex>& DatePatterns() {
     std::vector<std::regex> p;
     for (const std::string& s : {
              before + "[0-9]{1,2} ?[./-] ?[0-9]{1,2} ?[./-] ?([0-9]{4}|[0-9]{2})" + after,
-             before + "(19|20)[0-9]{2} ?[./-] ?[0-9]{1,2} ?[./-] ?[0-9]{1,2}" + after,
+             // Any four-digit year: OCR misreads digits ("2024" as "2624").
+             before + "[0-9]{4} ?[./-] ?[0-9]{1,2} ?[./-] ?[0-9]{1,2}" + after,
              before + "(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])" + after,
              before + "[0-9]{1,2}[ ./-]*" + months + "[ ./,-]*([0-9]{4}|[0-9]{2})" + after,
              months + "[ ./-]*[0-9]{1,2}(ST|ND|RD|TH)?[ ./,-]*([0-9]{4}|[0-9]{2})" + after,

@@ -4,13 +4,16 @@
 #include <map>
 #include <opencv2/core.hpp>
 #include <opencv2/core/utility.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include "anonymizer/pixel/anatomy_context.h"
 #include "anonymizer/pixel/frame_image.h"
 #include "anonymizer/pixel/morphology_text_detector.h"
 #include "anonymizer/pixel/phi_text_matcher.h"
 #include "anonymizer/pixel/redaction_policy.h"
 #include "anonymizer/pixel/tesseract_text_reader.h"
 #include "core/pixel_data.h"
+#include "core/strings.h"
 #include "rules/standard_tables.h"
 
 namespace rwd::anon::pixel {
@@ -42,6 +45,83 @@ PixelFinding Finding(const char* kind, const cv::Rect& r, int confidence, bool r
   f.redacted = redacted;
   f.reason = std::move(reason);
   return f;
+}
+
+// One text region of one frame while its frame is decided.
+struct Pending {
+  TextCandidate candidate;
+  const TextReading* reading = nullptr;
+  RegionDecision decision;
+};
+
+// Lines kept next to a redacted identifier join its label block (issue 8.1),
+// transitively.
+void ExtendLabelBlocks(const RedactionPolicy& policy, std::vector<Pending>& lines) {
+  auto identifies = [](const RegionDecision& d) {
+    return d.redact && (d.reason.rfind("phi", 0) == 0 || d.reason == "label block");
+  };
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (Pending& p : lines) {
+      if (p.decision.redact || !policy.JoinsLabelBlock(p.candidate, p.reading)) continue;
+      for (const Pending& q : lines)
+        if (&q != &p && identifies(q.decision) && RedactionPolicy::Neighbours(p.candidate.box, q.candidate.box)) {
+          p.decision = {true, "label block"};
+          grew = true;
+          break;
+        }
+    }
+  }
+}
+
+// Reads (when the policy needs it) and decides every line found in one
+// frame; readings are shared across frames (a cine's unchanged annotation is
+// read once). `grey` is made from `display` when first needed.
+Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candidates, const cv::Mat& display,
+                                         cv::Mat& grey, bool anatomy, const RedactionPolicy& policy, TextReader* reader,
+                                         int min_confidence, const PhiTextMatcher& matcher,
+                                         std::map<std::string, TextReading>& readings) {
+  int background = -1;
+  std::vector<Pending> lines;
+  for (const TextCandidate& c : candidates) {
+    Pending p{c, nullptr, {}};
+    if (policy.NeedsReading(c)) {
+      if (!reader) return Status::Error(ErrorCode::kInternal, "no text reader to read a text region");
+      if (grey.empty()) grey = GreyImage(display);
+      const std::string key = ReadingKey(grey, c.box);
+      auto it = readings.find(key);
+      if (it == readings.end()) {
+        auto read = reader->Read(grey, c.box, c.polarity);
+        if (!read.ok()) return read.status();
+        it = readings.emplace(key, std::move(read).value()).first;
+      }
+      p.reading = &it->second;
+    }
+    RegionContext where;
+    if (anatomy && p.reading &&
+        (p.reading->empty() || p.reading->confidence < static_cast<float>(min_confidence))) {
+      if (background < 0) background = BackgroundLevel(grey);
+      where.over_anatomy = OverAnatomy(grey, c.box, background);
+      where.own_ink = where.over_anatomy && OwnInk(grey, c.box, c.polarity);
+    }
+    p.decision = policy.Decide(c, p.reading, matcher, where);
+    if (policy.WantsSecondReading(p.decision, p.reading)) {
+      // The line's own intensity isolated, white on black, read again.
+      const int ink = InkLevel(grey, c.box, c.polarity);
+      const std::string key = ReadingKey(grey, c.box) + ":ink" + std::to_string(ink);
+      auto it = readings.find(key);
+      if (it == readings.end()) {
+        cv::Mat isolated;
+        cv::inRange(grey, cv::Scalar(std::max(0, ink - 2)), cv::Scalar(std::min(255, ink + 2)), isolated);
+        auto read = reader->Read(isolated, c.box, Polarity::kLight);
+        if (!read.ok()) return read.status();
+        it = readings.emplace(key, std::move(read).value()).first;
+      }
+      p.decision = policy.Reconsider(p.decision, it->second, matcher);
+    }
+    lines.push_back(std::move(p));
+  }
+  return lines;
 }
 
 }  // namespace
@@ -123,32 +203,36 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
   std::map<std::string, TextReading> readings;
   std::map<std::tuple<int, int, int, int>, size_t> finding_of_box;
   size_t overlay_samples = 0;
+  const bool anatomy = AnatomyMayLookLikeText(request.original_header);
   for (int f = 0; f < pixels.frames(); ++f) {
     // Overlay planes hidden in the unused high bits of the samples: the
     // detector only sees the stored bits, so clear them.
     if (CountBitsAboveHighBit(pixels, f) > 0) overlay_samples += ClearBitsAboveHighBit(pixels, f);
     const cv::Mat display = DisplayImage(pixels, f);
     cv::Mat grey;
-    for (const TextCandidate& c : impl_->detector->Detect(display)) {
-      ++report.regions_found;
-      const TextReading* reading = nullptr;
-      if (impl_->policy.NeedsReading(c)) {
-        if (!impl_->reader) return Status::Error(ErrorCode::kInternal, "no text reader to read a text region");
-        if (grey.empty()) grey = GreyImage(display);
-        const std::string key = ReadingKey(grey, c.box);
-        auto it = readings.find(key);
-        if (it == readings.end()) {
-          auto read = impl_->reader->Read(grey, c.box, c.polarity);
-          if (!read.ok()) return read.status();
-          it = readings.emplace(key, std::move(read).value()).first;
-        }
-        reading = &it->second;
+    auto decided = DecideLines(impl_->detector->Detect(display), display, grey, anatomy, impl_->policy,
+                               impl_->reader.get(), impl_->config.ocr_min_confidence, matcher, readings);
+    if (!decided.ok()) return decided.status();
+    std::vector<Pending>& lines = decided.value();
+    report.regions_found += static_cast<int>(lines.size());
+    ExtendLabelBlocks(impl_->policy, lines);
+    for (const Pending& p : lines) {
+      const TextCandidate& c = p.candidate;
+      const RegionDecision& d = p.decision;
+      const TextReading* reading = p.reading;
+      // A line's box is tight around the strokes the detector saw: faint
+      // anti-aliased edges and a last glyph it missed lie just outside, so a
+      // filled line gets half its height more on each side.
+      const int mx = std::max(margin, c.box.height / 2), my = std::max(margin, c.box.height / 8);
+      cv::Rect box = c.box;
+      if (d.redact) {
+        box = cv::Rect(c.box.x - mx, c.box.y - my, c.box.width + 2 * mx, c.box.height + 2 * my) & whole;
+        // Glyphs cut by the image's edge are not seen as glyphs: a line that
+        // comes within a line height of an edge is filled to it.
+        const int reach = c.box.height;
+        if (box.x <= reach) box.width += box.x, box.x = 0;
+        if (whole.width - (box.x + box.width) <= reach) box.width = whole.width - box.x;
       }
-      const RegionDecision d = impl_->policy.Decide(c, reading, matcher);
-      const cv::Rect box =
-          d.redact ? cv::Rect(c.box.x - margin, c.box.y - margin, c.box.width + 2 * margin, c.box.height + 2 * margin) &
-                         whole
-                   : c.box;
       const int confidence =
           reading && !reading->empty() ? static_cast<int>(reading->confidence) : static_cast<int>(c.score * 100.0);
       const auto key = std::make_tuple(box.x, box.y, box.width, box.height);

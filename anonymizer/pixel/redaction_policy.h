@@ -8,6 +8,11 @@
 //                    or nothing confident (below pixels.ocr_min_confidence)
 //                    can be read in it, whatever the header triage said:
 //                    fail closed. An unsure region is filled only for PHI.
+//                    Exceptions (issue 8): a sure region read as nothing
+//                    legible over the anatomy of a CT/MR image without a
+//                    burned-in flag is "undecided" and left (pixels.unsure:
+//                    leave); a sure line kept next to a redacted one is part
+//                    of its label block and filled, unless technical.
 // Known device regions are always filled (decided by the cleaner).
 #include <string>
 
@@ -20,7 +25,23 @@ namespace rwd::anon::pixel {
 
 struct RegionDecision {
   bool redact = false;
-  std::string reason;  // "text", "phi: name", "unreadable", "no phi", "not text"; never the text
+  // "text", "phi: name", "unreadable", "no phi", "not text", "undecided"
+  // (left over anatomy), "label block" (next to a redacted line); never the text
+  std::string reason;
+};
+
+// Where a region lies, for the regions that cannot be decided by reading.
+struct RegionContext {
+  // Over the anatomy of a CT/MR image whose header does not say
+  // BurnedInAnnotation YES: a region read as nothing legible or nothing
+  // confident there is not surely text (anatomy looks like strokes) unless
+  // its ink is its own; if not, it is left with a finding unless
+  // pixels.unsure: redact.
+  bool over_anatomy = false;
+  // The region's strokes have one intensity of their own, rare around them:
+  // rendered text, however faint (anatomy has no such ink). Over anatomy,
+  // what makes a region surely text.
+  bool own_ink = false;
 };
 
 class RedactionPolicy {
@@ -31,7 +52,28 @@ class RedactionPolicy {
   bool NeedsReading(const TextCandidate& region) const;
 
   // `reading` is what was read in the region (null when !NeedsReading).
-  RegionDecision Decide(const TextCandidate& region, const TextReading* reading, const PhiTextMatcher& phi) const;
+  RegionDecision Decide(const TextCandidate& region, const TextReading* reading, const PhiTextMatcher& phi,
+                        const RegionContext& where = {}) const;
+
+  // A kept line that deserves a second reading, of its own intensity
+  // isolated (the cleaner does it): undecided regions, and lines read as no
+  // PHI below confidence 80 that are not technical (the first reading may
+  // have missed a name).
+  bool WantsSecondReading(const RegionDecision& first, const TextReading* reading) const;
+  // The decision after the second reading: PHI in it is filled; an
+  // undecided region that reads as text there is surely text, filled as
+  // unreadable; otherwise the first decision stands.
+  RegionDecision Reconsider(const RegionDecision& first, const TextReading& second, const PhiTextMatcher& phi) const;
+
+  // Whether a line that was kept ("no phi", "undecided", "not text")
+  // joins a redacted neighbour's label block: text next to a
+  // redacted identifier is part of the same block (a patient banner's
+  // institution or comment line), unless it reads as a technical line
+  // (kV, mA, W/L, gain, mm, a clock time).
+  bool JoinsLabelBlock(const TextCandidate& region, const TextReading* reading) const;
+  // Whether two line boxes are neighbours in one block: about one line apart,
+  // overlapping or left-aligned horizontally.
+  static bool Neighbours(const cv::Rect& a, const cv::Rect& b);
 
  private:
   const rules::PixelsConfig& config_;

@@ -32,9 +32,10 @@ CleanPixelsStage::~CleanPixelsStage() = default;
 
 StageResult CleanPixelsStage::Run(ObjectContext& o) {
   if (profile_.pixels.burned_in == rules::BurnedInMode::kQuarantineAtRisk) {
-    if (!o.burned_in.at_risk) return StageResult::Continue();
-    return StageResult::Quarantine(ErrorCode::kUnsafe, "at risk of burned-in text (" + o.burned_in.reason +
-                                                           "); pixels not cleaned, so not released");
+    if (o.burned_in.at_risk)
+      return StageResult::Quarantine(ErrorCode::kUnsafe, "at risk of burned-in text (" + o.burned_in.reason +
+                                                             "); pixels not cleaned, so not released");
+    return Screen(o);
   }
   if (!PixelData::Present(*o.dicom)) {
     if (!o.burned_in.at_risk) return StageResult::Continue();
@@ -71,6 +72,32 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
   Status marked = anon::pixel::PixelCleaner::MarkCleaned(*o.dicom);
   if (!marked.ok())
     return StageResult::Quarantine(marked.code(), "cannot mark the pixels cleaned: " + marked.message());
+  return StageResult::Continue();
+}
+
+// pixels.screen (issue 8.3): a profile that does not clean pixels still
+// looks. The header-only parse deferred the Pixel Data, so the original
+// bytes are parsed whole for it.
+StageResult CleanPixelsStage::Screen(ObjectContext& o) {
+  if (!profile_.pixels.screen) return StageResult::Continue();
+  if (!o.dicom->pixel_data_deferred() && !PixelData::Present(*o.dicom)) return StageResult::Continue();
+  auto original = DicomFile::Parse(std::span<const uint8_t>(o.bytes.data(), o.bytes.size()));
+  if (!original.ok())
+    return StageResult::Quarantine(original.status().code(),
+                                   "pixels cannot be screened for burned-in text: " + original.status().message());
+  auto report = screener_.Screen(*original, [&](Tag t) { return original->dataset().GetString(t); });
+  if (!report.ok())
+    return StageResult::Quarantine(report.status().code(),
+                                   "pixels cannot be screened for burned-in text: " + report.status().message());
+  if (report->text_found() || report->undecided_lines > 0) {
+    const nlohmann::json detail = {{"frames_searched", report->frames},
+                                   {"first_frame_with_text", report->first_frame_with_text},
+                                   {"text_lines", report->text_lines},
+                                   {"undecided_lines", report->undecided_lines}};
+    o.findings.push_back({name(), "pixels_screened", detail.dump()});
+  }
+  if (report->text_found())
+    return StageResult::Quarantine(ErrorCode::kUnsafe, "burned-in text detected; pixels not cleaned");
   return StageResult::Continue();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 
+#include "anonymizer/pixel/pixel_screener.h"
 #include "gateway/stage.h"
 #include "rules/profile.h"
 
@@ -12,7 +13,11 @@ namespace rwd::gateway {
 
 // Burned-in text in the pixels (profile pixels.burned_in):
 //   quarantine-at-risk  images the header triage flags (anon::AssessBurnedInRisk)
-//                       are quarantined unexamined; nothing is decoded;
+//                       are quarantined unexamined; with pixels.screen on
+//                       (the default) every other image's frames are searched
+//                       by the fast detector (anon::pixel::PixelScreener) and
+//                       an image with text is quarantined ("burned-in text
+//                       detected; pixels not cleaned");
 //   redact-all-text,    every image's frames are searched for text and
 //   redact-phi          cleaned (anon::pixel::PixelCleaner); the image is
 //                       then marked BurnedInAnnotation NO with the Clean Pixel
@@ -28,8 +33,10 @@ class CleanPixelsStage : public Stage {
   StageResult Run(ObjectContext& object) override;
 
  private:
+  StageResult Screen(ObjectContext& object);
   const rules::Profile& profile_;
   std::unique_ptr<anon::pixel::PixelCleaner> cleaner_;
+  anon::pixel::PixelScreener screener_;
   Status unavailable_;  // why there is no cleaner (e.g. OCR data missing)
 };
 

@@ -87,16 +87,9 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
                                                              ": cannot place the object in a cohort");
   }
 
-  for (const rules::FilterEntry& entry : profile_.reject) {
-    bool all = !entry.all_of.empty();
-    for (const rules::FilterCondition& c : entry.all_of) {
-      const std::string v = Trim(ds.GetString(c.tag).value_or(""));
-      bool any = false;
-      for (const std::string& want : c.values) any = any || v == want;
-      all = all && any;
-    }
-    if (all) return StageResult::Reject(ErrorCode::kFiltered, "rejected by the profile filter " + entry.origin);
-  }
+  // The profile's filter: the one predicate engine of rules/ (predicate.h).
+  if (const rules::FilterEntry* entry = rules::RejectingEntry(profile_, [&](Tag t) { return ds.GetString(t); }))
+    return StageResult::Reject(ErrorCode::kFiltered, "rejected by the profile filter " + entry->origin);
   o.burned_in = anon::AssessBurnedInRisk(ds);
   if (profile_.pixels.burned_in != rules::BurnedInMode::kQuarantineAtRisk) {
     o.phi = anon::CollectPhiTerms(ds);

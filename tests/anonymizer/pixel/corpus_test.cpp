@@ -186,5 +186,9 @@ TEST_CASE("burned-in corpus: no PHI token can be read back, text-free images sta
     CHECK(100 * (t->phi_tokens - t->phi_read_after) >= 99 * t->phi_tokens);
     CHECK(100 * t->plain_changed <= 2 * t->plain_images);
   }
-  CHECK(phi.other_kept * 2 >= phi.other_tokens);  // redact-phi keeps most text that is not PHI
+  // redact-phi keeps much of the text that is not PHI. The corpus draws it
+  // as the last line of the patient block, and since issue 8.1 a line next
+  // to a redacted identifier is part of its label block (filled unless it
+  // reads as technical: kV, W/L, gain, mm), so not all of it.
+  CHECK(phi.other_kept * 5 >= phi.other_tokens * 2);
 }

@@ -23,6 +23,9 @@ HeaderValue Header(std::map<uint32_t, std::string> values) {
   };
 }
 constexpr uint32_t Key(uint16_t g, uint16_t e) { return (static_cast<uint32_t>(g) << 16) | e; }
+constexpr uint32_t kSopClass = Key(0x0008, 0x0016);
+const char* kUsMultiframe = "1.2.840.10008.5.1.4.1.1.3.1";
+const char* kCtImage = "1.2.840.10008.5.1.4.1.1.2";
 
 bool HasBox(const std::vector<const KnownRegionRule*>& rules, int x, int y, int w, int h) {
   for (const KnownRegionRule* r : rules)
@@ -44,7 +47,8 @@ TEST_CASE("the converted library loads with boxes and where each rule came from"
 TEST_CASE("devices are matched by manufacturer, model, size and modality, ignoring case") {
   const KnownRegions& library = KnownRegions::Library();
   // Philips iU22, 480 rows: the top banner (CTP: (0,0,640,47)).
-  auto iu22 = library.Match(Header({{Key(0x0008, 0x0060), "US"},
+  auto iu22 = library.Match(Header({{kSopClass, kUsMultiframe},
+                                    {Key(0x0008, 0x0060), "US"},
                                     {Key(0x0008, 0x0070), "Philips Medical Systems"},
                                     {Key(0x0008, 0x1090), "iu22"},
                                     {Key(0x0028, 0x0010), "480"},
@@ -54,17 +58,56 @@ TEST_CASE("devices are matched by manufacturer, model, size and modality, ignori
   CHECK(iu22.front()->origin.find("CTP") != std::string::npos);
   // The same model at another size is another rule (or none).
   auto other =
-      library.Match(Header({{Key(0x0008, 0x0060), "US"}, {Key(0x0008, 0x1090), "iU22"}, {Key(0x0028, 0x0010), "600"}}));
+      library.Match(Header({{kSopClass, kUsMultiframe}, {Key(0x0008, 0x0060), "US"}, {Key(0x0008, 0x1090), "iU22"},
+                            {Key(0x0028, 0x0010), "600"}}));
   CHECK_FALSE(HasBox(other, 0, 0, 640, 47));
   CHECK(HasBox(other, 0, 0, 800, 59));
   // Mindray is recognised by the file meta header's implementation name.
-  auto mindray = library.Match(Header({{Key(0x0008, 0x0060), "US"}, {Key(0x0002, 0x0013), "MINDRAY_1.0"}}));
+  auto mindray = library.Match(
+      Header({{kSopClass, kUsMultiframe}, {Key(0x0008, 0x0060), "US"}, {Key(0x0002, 0x0013), "MINDRAY_1.0"}}));
   CHECK(HasBox(mindray, 0, 0, 1229, 69));
   // A deid rule (corner pairs converted to x, y, width, height).
-  auto lightspeed = library.Match(Header({{Key(0x0008, 0x0060), "CT"},
+  auto lightspeed = library.Match(Header({{kSopClass, kCtImage},
+                                          {Key(0x0008, 0x0060), "CT"},
                                           {Key(0x0008, 0x1090), "LightSpeed VCT"},
                                           {Key(0x0008, 0x0008), "DERIVED\\SECONDARY\\SCREEN SAVE"}}));
   CHECK(HasBox(lightspeed, 0, 0, 512, 121));
+}
+
+TEST_CASE("issue 8.2: library rules apply only to the SOP classes and geometries they were written for") {
+  const KnownRegions& library = KnownRegions::Library();
+  // A GE dose report screen (secondary capture, 512 x 512) gets its box ...
+  const std::map<uint32_t, std::string> dose_screen = {{kSopClass, "1.2.840.10008.5.1.4.1.1.7"},
+                                                       {Key(0x0008, 0x0060), "CT"},
+                                                       {Key(0x0008, 0x0070), "GE MEDICAL SYSTEMS"},
+                                                       {Key(0x0008, 0x103E), "Dose Report"},
+                                                       {Key(0x0008, 0x0008), "DERIVED\\SECONDARY"},
+                                                       {Key(0x0028, 0x0010), "512"},
+                                                       {Key(0x0028, 0x0011), "512"}};
+  CHECK(HasBox(library.Match(Header(dose_screen)), 0, 0, 512, 110));
+  // ... so does the same screen stored as a derived CT image ...
+  auto derived_ct = dose_screen;
+  derived_ct[kSopClass] = kCtImage;
+  CHECK(HasBox(library.Match(Header(derived_ct)), 0, 0, 512, 110));
+  // ... but not an RT Dose grid whose description says so, nor an acquired
+  // low-dose CT slice, nor an MR localizer, nor a screen of another size.
+  auto rt_dose = dose_screen;
+  rt_dose[kSopClass] = "1.2.840.10008.5.1.4.1.1.481.2";
+  rt_dose[Key(0x0008, 0x0060)] = "RTDOSE";
+  CHECK(library.Match(Header(rt_dose)).empty());
+  auto low_dose_ct = derived_ct;
+  low_dose_ct[Key(0x0008, 0x0008)] = "ORIGINAL\\PRIMARY\\AXIAL";
+  low_dose_ct[Key(0x0008, 0x103E)] = "LOW DOSE CHEST";
+  CHECK(library.Match(Header(low_dose_ct)).empty());
+  CHECK(library
+            .Match(Header({{kSopClass, "1.2.840.10008.5.1.4.1.1.4"},
+                           {Key(0x0008, 0x0060), "MR"},
+                           {Key(0x0008, 0x103E), "localizer"},
+                           {Key(0x0008, 0x0008), "ORIGINAL\\PRIMARY\\M"}}))
+            .empty());
+  auto small = dose_screen;
+  small[Key(0x0028, 0x0010)] = small[Key(0x0028, 0x0011)] = "128";
+  CHECK(library.Match(Header(small)).empty());
 }
 
 TEST_CASE("a profile's regions: substrings for manufacturer and model, exact size and modality") {

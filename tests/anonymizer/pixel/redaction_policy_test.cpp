@@ -75,3 +75,43 @@ TEST_CASE("redact-phi fills PHI, and sure regions it cannot read; keeps the rest
   // Reasons never carry the text.
   CHECK(d.reason.find("kV") == std::string::npos);
 }
+
+TEST_CASE("issue 8.2: unreadable strokes over CT/MR anatomy are undecided and left, unless pixels.unsure: redact") {
+  rules::PixelsConfig config;
+  config.burned_in = rules::BurnedInMode::kRedactPhi;
+  const PhiTextMatcher phi{PhiTerms{}};
+  const TextReading garbage = Reading("Ew 08", 41), empty;
+  RegionContext anatomy;
+  anatomy.over_anatomy = true;
+  RegionContext ink = anatomy;
+  ink.own_ink = true;
+  {
+    const RedactionPolicy leave(config);
+    for (const TextReading* r : {&garbage, &empty}) {
+      const RegionDecision d = leave.Decide(Region(true), r, phi, anatomy);
+      CHECK_FALSE(d.redact);
+      CHECK(d.reason == "undecided");
+      CHECK(leave.Decide(Region(true), r, phi, ink).redact);  // its own ink: surely text, fail closed
+      CHECK(leave.Decide(Region(true), r, phi, {}).redact);   // not over anatomy: fail closed
+    }
+  }
+  config.unsure = rules::UnsureRegions::kRedact;
+  const RedactionPolicy redact(config);
+  CHECK(redact.Decide(Region(true), &garbage, phi, anatomy).redact);
+}
+
+TEST_CASE("issue 8.1: a line next to a redacted identifier joins its label block unless it is technical") {
+  rules::PixelsConfig config;
+  config.burned_in = rules::BurnedInMode::kRedactPhi;
+  const RedactionPolicy policy(config);
+  const TextReading institution = Reading("St Lioba Klinikum", 88), technical = Reading("kV 120 mA 200", 35),
+                    clock = Reading("11:24:58", 90);
+  CHECK(policy.JoinsLabelBlock(Region(true), &institution));
+  CHECK_FALSE(policy.JoinsLabelBlock(Region(true), &technical));
+  CHECK_FALSE(policy.JoinsLabelBlock(Region(true), &clock));
+  CHECK(policy.JoinsLabelBlock(Region(false), nullptr));  // any line found next to it, even unsure
+  // Neighbours: about one line apart, overlapping or aligned.
+  CHECK(RedactionPolicy::Neighbours({10, 10, 100, 12}, {10, 26, 60, 12}));
+  CHECK(RedactionPolicy::Neighbours({10, 10, 100, 12}, {300, 26, 60, 12}) == false);
+  CHECK_FALSE(RedactionPolicy::Neighbours({10, 10, 100, 12}, {10, 60, 100, 12}));
+}
