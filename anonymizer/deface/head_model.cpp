@@ -66,21 +66,38 @@ Mask BrainMr(const WorkGrid& g, const Mask& envelope, const std::vector<float>& 
   return brain;
 }
 
-// Nasion: on the midline profile of the envelope's anterior surface, the
-// most posterior point with the forehead >= 3 mm in front of it above
-// (within 40 mm) and the nose >= 2 mm in front of it below (within 40 mm),
-// below the brain's frontal pole + 10 mm and anterior to the brain.
-std::optional<Vec3> FindNasion(const HeadModel& h, const GridShape& s, double mid_x) {
+// The anterior surface of the head at height z: over the cells within 8 mm
+// of the midline, the most anterior crossing of the head threshold, found
+// per column with sub-cell precision (anteriority = -y, mm; -1e9: none).
+std::vector<double> MidlineProfile(const WorkGrid& g, const HeadModel& h, double mid_x) {
+  const GridShape& s = g.shape;
   const int half = std::max(1, static_cast<int>(std::lround(8.0 / s.spacing)));
   const int xc = static_cast<int>(std::lround((mid_x - s.origin[0]) / s.spacing));
-  std::vector<double> front(s.nz, -1e9);  // anteriority (-y) of the surface per z; -1e9: none
+  const float t = static_cast<float>(h.head_threshold);
+  std::vector<double> front(s.nz, -1e9);
   for (int z = 0; z < s.nz; ++z)
     for (int x = std::max(0, xc - half); x <= std::min(s.nx - 1, xc + half); ++x)
-      for (int y = 0; y < s.ny; ++y)
-        if (h.envelope[s.Index(x, y, z)]) {
-          front[z] = std::max(front[z], -(s.origin[1] + s.spacing * y));
-          break;
+      for (int y = 0; y < s.ny; ++y) {
+        const size_t i = s.Index(x, y, z);
+        if (!h.head[i] || g.values[i] < t) continue;
+        double yy = s.origin[1] + s.spacing * y;
+        if (y > 0 && g.in_fov[i - s.nx]) {
+          const float prev = g.values[i - s.nx];
+          if (g.values[i] > prev) yy -= s.spacing * (g.values[i] - t) / (g.values[i] - prev);
         }
+        front[z] = std::max(front[z], -yy);
+        break;
+      }
+  return front;
+}
+
+// Nasion: on the midline profile, the most posterior point with the
+// forehead >= 1.5 mm in front of it above (within 40 mm) and the nose
+// >= 1.5 mm in front of it below (within 40 mm), no higher than the brain's
+// frontal pole + 10 mm and in front of the brain.
+std::optional<Vec3> FindNasion(const WorkGrid& g, const HeadModel& h, double mid_x) {
+  const GridShape& s = g.shape;
+  const std::vector<double> front = MidlineProfile(g, h, mid_x);
   const int reach = static_cast<int>(std::lround(40.0 / s.spacing));
   std::optional<Vec3> best;
   double best_depth = 0;
@@ -88,14 +105,13 @@ std::optional<Vec3> FindNasion(const HeadModel& h, const GridShape& s, double mi
     const double zmm = s.origin[2] + s.spacing * z;
     if (front[z] < -1e8 || zmm > h.landmarks.brain_front_z + 10.0) continue;
     if (front[z] < -h.landmarks.brain_front_y) continue;  // behind the brain's front: not the face
+    if (front[z] > front[z - 1] || front[z] > front[z + 1]) continue;  // a local minimum of anteriority
     double above = -1e9, below = -1e9;
     for (int k = 1; k <= reach; ++k) {
       if (z + k < s.nz) above = std::max(above, front[z + k]);
       if (z - k >= 0) below = std::max(below, front[z - k]);
     }
-    // The point must be a local minimum of anteriority.
-    if (front[z] > front[z - 1] || front[z] > front[z + 1]) continue;
-    const double depth = std::min(above - front[z] - 3.0, below - front[z] - 2.0);
+    const double depth = std::min(above - front[z], below - front[z]) - 1.5;
     if (depth >= 0 && (!best || depth > best_depth)) {
       best_depth = depth;
       best = Vec3{mid_x, -front[z], zmm};
@@ -160,7 +176,7 @@ HeadModel AnalyseHead(const WorkGrid& g, bool is_ct) {
   h.head_depth_mm = ymax - ymin + s.spacing;
   L.mid_x = xsum / n;
   h.brain_touches_bottom = h.brain_volume_ml > 0 && L.brain_bottom_z <= s.origin[2] + s.spacing * (lowest_fov_z + 1);
-  if (h.brain_volume_ml > 0) L.nasion = FindNasion(h, s, L.mid_x);
+  if (h.brain_volume_ml > 0) L.nasion = FindNasion(g, h, L.mid_x);
   // Cross-check: the brain lies behind the nasion's skin and does not reach
   // down in front of it (a mask leaking into the orbits does).
   if (L.nasion) {

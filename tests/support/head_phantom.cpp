@@ -19,7 +19,7 @@ namespace {
 
 struct Ch2 {
   NiftiVolume t1, bet;
-  std::vector<uint8_t> skull;  // CT phantom: bone shell 2-7 voxels (city block) outside the brain
+  std::vector<uint8_t> skull;  // CT phantom: bone shell 2-7 voxels (city block) around the brain
 };
 
 const Ch2& LoadCh2() {
@@ -49,7 +49,7 @@ const Ch2& LoadCh2() {
       }
     }
     c.skull.resize(dist.size());
-    for (size_t i = 0; i < dist.size(); ++i) c.skull[i] = dist[i] >= 2 && dist[i] <= 7 && c.t1.voxels[i] > 0;
+    for (size_t i = 0; i < dist.size(); ++i) c.skull[i] = dist[i] >= 2 && dist[i] <= 7;
     return c;
   }();
   return ch2;
@@ -102,13 +102,14 @@ float Value(const PhantomSpec& spec, const Vec3& p, bool* brain) {
     if (spec.t2_like && t1 > 20) return 260.0f - t1;
     return t1;
   }
-  // CT: air, soft tissue, fat, bone shell, brain (CSF dark on T1).
-  if (t1 < 20) return -1000.0f + 0.5f * static_cast<float>((static_cast<int>(i * 7 + j * 13 + k * 17) % 11) - 5);
+  // CT: brain (CSF dark on T1), a bone shell around it, air, fat, soft tissue.
   const int ii = static_cast<int>(std::lround(i)), jj = static_cast<int>(std::lround(j)), kk = static_cast<int>(std::lround(k));
-  const size_t idx = (static_cast<size_t>(kk) * c.t1.ny + jj) * c.t1.nx + ii;
+  const bool inside = ii >= 0 && jj >= 0 && kk >= 0 && ii < c.t1.nx && jj < c.t1.ny && kk < c.t1.nz;
+  const size_t idx = inside ? (static_cast<size_t>(kk) * c.t1.ny + jj) * c.t1.nx + ii : 0;
   const float bet = Trilinear(c.bet, c.bet.voxels, i, j, k);
   if (bet > 0) return t1 < 60 ? 8.0f : 22.0f + 0.2f * (t1 - 60.0f);
-  if (ii >= 0 && jj >= 0 && kk >= 0 && ii < c.t1.nx && jj < c.t1.ny && kk < c.t1.nz && c.skull[idx]) return 1100.0f;
+  if (inside && c.skull[idx]) return 1100.0f;
+  if (t1 < 20) return -1000.0f + 0.5f * static_cast<float>((static_cast<int>(i * 7 + j * 13 + k * 17) % 11) - 5);
   return t1 > 120 ? -90.0f : 40.0f;
 }
 
