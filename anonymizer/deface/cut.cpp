@@ -83,12 +83,14 @@ Cut ComputeCut(const HeadModel& head, const GridShape& s, const CutOptions& o) {
   const double top = (*cut.nasion)[2] + o.band_above_nasion_mm;
   Plane inner = cut.plane;
   inner.offset -= o.band_margin_mm;
+  // The skin's own partial-volume layer lies just outside the envelope.
+  const Mask near_head = Dilate(head.envelope, s, 4.0);
   for (int z = 0; z < s.nz; ++z)
     for (int y = 0; y < s.ny; ++y)
       for (int x = 0; x < s.nx; ++x) {
         const size_t i = s.Index(x, y, z);
         const Vec3 p = s.Center(x, y, z);
-        cut.band[i] = head.envelope[i] && head.skin_depth[i] <= o.band_depth_mm &&
+        cut.band[i] = near_head[i] && head.skin_depth[i] <= o.band_depth_mm &&
                       head.brain_distance[i] >= o.band_guard_mm && inner.Removes(p) && p[2] <= top;
       }
   return cut;

@@ -9,7 +9,8 @@
 // convex hull, the hull edge (>= 20 mm) whose outward normal is closest to
 // the anterior-inferior diagonal, moved `buffer_mm` outward; everything on
 // the face side goes. Plus a face band for the eyes and brows the plane
-// misses: cells of the head envelope at most `band_depth_mm` under the skin,
+// misses: cells of the head envelope (and its outer 4 mm) at most
+// `band_depth_mm` under the skin,
 // at least `band_guard_mm` from the brain, on the face side of the plane
 // moved `band_margin_mm` towards the brain, and no higher than the nasion +
 // `band_above_nasion_mm`.
@@ -26,7 +27,7 @@ struct CutOptions {
   double buffer_mm = 10.0;            // plane offset from the brain hull
   double min_edge_mm = 20.0;          // shortest hull edge that may carry the plane
   double band_depth_mm = 15.0;        // face band: depth under the skin
-  double band_guard_mm = 8.0;         // face band: distance kept from the brain
+  double band_guard_mm = 10.0;        // face band: distance kept from the brain mask
   double band_margin_mm = 25.0;       // face band: how far behind the plane it reaches
   double band_above_nasion_mm = 30.0; // face band: upper limit (brows)
 };

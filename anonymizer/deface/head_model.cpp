@@ -138,6 +138,15 @@ HeadModel AnalyseHead(const WorkGrid& g, bool is_ct) {
     Mask outside(h.envelope.size());
     for (size_t i = 0; i < outside.size(); ++i) outside[i] = !h.envelope[i];
     h.skin_depth = DistanceTo(outside, s);
+    // The edge of the grid counts as skin too: a face cut by the field of
+    // view is shallow there, not deep.
+    for (int z = 0; z < s.nz; ++z)
+      for (int y = 0; y < s.ny; ++y)
+        for (int x = 0; x < s.nx; ++x) {
+          const int edge = std::min({x, y, z, s.nx - 1 - x, s.ny - 1 - y, s.nz - 1 - z}) + 1;
+          float& d = h.skin_depth[s.Index(x, y, z)];
+          d = std::min(d, static_cast<float>(edge * s.spacing));
+        }
   }
   h.brain = is_ct ? BrainCt(g, h.envelope) : BrainMr(g, h.envelope, h.skin_depth);
   h.brain_distance = DistanceTo(h.brain, s);

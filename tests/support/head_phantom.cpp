@@ -20,7 +20,37 @@ namespace {
 struct Ch2 {
   NiftiVolume t1, bet;
   std::vector<uint8_t> skull;  // CT phantom: bone shell 2-7 voxels (city block) around the brain
+  std::vector<uint8_t> chessboard;  // distance to the brain in voxels, 26-neighbour, capped at 20
 };
+
+std::vector<uint8_t> Chessboard(const NiftiVolume& bet) {
+  const int nx = bet.nx, ny = bet.ny, nz = bet.nz;
+  std::vector<uint8_t> d(bet.voxels.size(), 20);
+  std::deque<size_t> queue;
+  for (size_t i = 0; i < d.size(); ++i)
+    if (bet.voxels[i] > 0) {
+      d[i] = 0;
+      queue.push_back(i);
+    }
+  while (!queue.empty()) {
+    const size_t i = queue.front();
+    queue.pop_front();
+    if (d[i] >= 19) continue;
+    const int x = static_cast<int>(i % nx), y = static_cast<int>((i / nx) % ny), z = static_cast<int>(i / (nx * ny));
+    for (int dz = -1; dz <= 1; ++dz)
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int a = x + dx, b = y + dy, c = z + dz;
+          if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
+          const size_t j = (static_cast<size_t>(c) * ny + b) * nx + a;
+          if (d[j] > d[i] + 1) {
+            d[j] = static_cast<uint8_t>(d[i] + 1);
+            queue.push_back(j);
+          }
+        }
+  }
+  return d;
+}
 
 const Ch2& LoadCh2() {
   static const Ch2 ch2 = [] {
@@ -50,6 +80,7 @@ const Ch2& LoadCh2() {
     }
     c.skull.resize(dist.size());
     for (size_t i = 0; i < dist.size(); ++i) c.skull[i] = dist[i] >= 2 && dist[i] <= 7;
+    c.chessboard = Chessboard(c.bet);
     return c;
   }();
   return ch2;
@@ -99,7 +130,8 @@ float Value(const PhantomSpec& spec, const Vec3& p, bool* brain) {
   const float t1 = Trilinear(c.t1, c.t1.voxels, i, j, k);
   *brain = AnyNeighbour(c.bet, c.bet.voxels, i, j, k);
   if (!spec.ct) {
-    if (spec.t2_like && t1 > 20) return 260.0f - t1;
+    if (spec.inverted_contrast && t1 > 20) return 260.0f - t1;
+    if (spec.second_contrast && t1 > 20) return 40.0f + 0.8f * t1;
     return t1;
   }
   // CT: brain (CSF dark on T1), a bone shell around it, air, fat, soft tissue.
@@ -165,6 +197,24 @@ void CommonHeader(DcmDataset* ds, const PhantomSpec& spec, int index) {
 }
 
 }  // namespace
+
+double Ch2BrainDistance(const Vec3& lps) {
+  const Ch2& c = LoadCh2();
+  double i, j, k;
+  ToVoxel(c.bet, lps, &i, &j, &k);
+  const long ii = std::lround(i), jj = std::lround(j), kk = std::lround(k);
+  if (ii < 0 || jj < 0 || kk < 0 || ii >= c.bet.nx || jj >= c.bet.ny || kk >= c.bet.nz) return 20.0;
+  const int d = c.chessboard[(static_cast<size_t>(kk) * c.bet.ny + jj) * c.bet.nx + ii];
+  if (d > 8) return d - 1.0;  // chessboard distance <= Euclidean, less the rounding
+  double best = 1e9;
+  const int r = d + 1;
+  for (long z = std::max(0L, kk - r); z <= std::min<long>(c.bet.nz - 1, kk + r); ++z)
+    for (long y = std::max(0L, jj - r); y <= std::min<long>(c.bet.ny - 1, jj + r); ++y)
+      for (long x = std::max(0L, ii - r); x <= std::min<long>(c.bet.nx - 1, ii + r); ++x)
+        if (c.bet.voxels[(static_cast<size_t>(z) * c.bet.ny + y) * c.bet.nx + x] > 0)
+          best = std::min(best, std::sqrt((x - i) * (x - i) + (y - j) * (y - j) + (z - k) * (z - k)));
+  return best;
+}
 
 Phantom MakePhantom(const PhantomSpec& spec) {
   const Vec3 n{spec.row_dir[1] * spec.col_dir[2] - spec.row_dir[2] * spec.col_dir[1],

@@ -23,7 +23,10 @@ struct PhantomSpec {
   std::string image_type = "ORIGINAL\\PRIMARY\\AXIAL";
   std::string frame_of_reference_uid = "1.2.826.0.1.3680043.10.1267.1";
   std::string series_uid = "1.2.826.0.1.3680043.10.1267.2";
-  bool t2_like = false;  // MR contrast inverted inside the head (a second series of the visit)
+  // MR: a second contrast of the visit (40 + 0.8 x T1 inside the head),
+  // or T1 inverted inside the head (vitreous and CSF bright, fat dark).
+  bool second_contrast = false;
+  bool inverted_contrast = false;
 };
 
 struct Phantom {
@@ -50,6 +53,10 @@ ReadBack ReadFiles(const std::vector<std::vector<uint8_t>>& files);
 // Anterior depth map (2 mm pixels over x in [-90, 90], z in [-72, 108] LPS):
 // the most anterior y of voxels with value >= level; 1e9 where none.
 std::vector<double> AnteriorDepthMap(const ReadBack& r, float level, int* width, int* height);
+// The distance (mm) from a point to the nearest ch2bet brain voxel centre,
+// exact up to 8 mm, else a lower bound (at most 20).
+double Ch2BrainDistance(const Vec3& lps);
+
 // Share of face-zone pixels (|x| <= 45, z in [-71, -15] mm: eyes, brows,
 // nasion, nose bridge of ch2) with a surface in `before` whose depth
 // changed by less than 2 mm in `after`.

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "anonymizer/deface/deface_bookkeeping.h"
 #include "core/series_volume_builder.h"
 
@@ -44,9 +46,11 @@ double CheckDefacedAgainstOriginal(const Phantom& original, const DefaceRun& run
   REQUIRE(before.stored.size() == after.stored.size());
   REQUIRE(original.brain.size() == before.stored.size());
   size_t brain = 0, brain_changed = 0, changed = 0;
+  double clearance = 20.0;
   for (size_t i = 0; i < before.stored.size(); ++i) {
     const bool differs = before.stored[i] != after.stored[i];
     changed += differs;
+    if (differs) clearance = std::min(clearance, Ch2BrainDistance(before.position[i]));
     if (original.brain[i]) {
       ++brain;
       brain_changed += differs;
@@ -54,6 +58,8 @@ double CheckDefacedAgainstOriginal(const Phantom& original, const DefaceRun& run
   }
   CHECK(brain > 100000);
   CHECK(brain_changed == 0);
+  MESSAGE("changed voxels " << changed << ", clearance to ch2bet " << clearance << " mm");
+  CHECK(clearance >= 5.0);
   CHECK(changed > 10000);
   int w = 0, h = 0;
   const auto map_before = AnteriorDepthMap(before, level, &w, &h);
