@@ -85,6 +85,24 @@ const char* VerdictName(Verdict v) {
   return "quarantine";
 }
 
+std::string FindingDetail(const DefaceResult& r) {
+  char buf[512];
+  int n = std::snprintf(buf, sizeof buf, "verdict=%s seconds=%.2f", VerdictName(r.verdict), r.seconds);
+  if (r.cut) {
+    const Cut& c = *r.cut;
+    n += std::snprintf(buf + n, sizeof buf - n,
+                       " plane_normal=(%.3f,%.3f,%.3f) plane_offset_mm=%.1f plane_fallback=%d band_depth_mm=%.0f"
+                       " band_guard_mm=%.0f band_margin_mm=%.0f",
+                       c.plane.normal[0], c.plane.normal[1], c.plane.normal[2], c.plane.offset, c.plane_fallback ? 1 : 0,
+                       c.options.band_depth_mm, c.options.band_guard_mm, c.options.band_margin_mm);
+    n += std::snprintf(buf + n, sizeof buf - n,
+                       " clearance_mm=%.1f residual_pct=%.1f removed_pct=%.1f brain_voxels_changed=%zu voxels_changed=%zu",
+                       r.gate.clearance_mm, 100 * r.gate.residual, 100 * r.gate.removed_share,
+                       r.gate.brain_voxels_changed, r.gate.voxels_changed);
+  }
+  return buf;
+}
+
 DefaceResult Deface(SeriesVolume& v, const DefaceOptions& o) {
   const auto t0 = Clock::now();
   DefaceResult r;
@@ -116,6 +134,11 @@ DefaceResult Deface(SeriesVolume& v, const DefaceOptions& o) {
     r.reason = Format("no head: width %.0f mm, intracranial volume %.0f ml", head.head_width_mm, head.brain_volume_ml);
     return Finish(r, t0);
   }
+  if (!head.brain_problem.empty()) {
+    r.verdict = Verdict::kQuarantine;
+    r.reason = "brain mask implausible: " + head.brain_problem;
+    return Finish(r, t0);
+  }
   Cut cut = ComputeCut(head, before.shape, o.cut);
   if (!v.slices.empty()) cut.frame_of_reference_uid = v.slices[0].frame_of_reference_uid;
   if (!head.landmarks.nasion) {
@@ -138,11 +161,6 @@ DefaceResult Deface(SeriesVolume& v, const DefaceOptions& o) {
       r.verdict = Verdict::kNoFace;
       r.reason = "head without a face in the field of view";
     }
-    return Finish(r, t0);
-  }
-  if (!head.brain_problem.empty()) {
-    r.verdict = Verdict::kQuarantine;
-    r.reason = "brain mask disagrees with the landmarks: " + head.brain_problem;
     return Finish(r, t0);
   }
   if (cut.plane_fallback) r.reason = "fallback plane; ";

@@ -48,6 +48,11 @@ struct DefaceResult {
   std::vector<uint8_t> anterior_png, oblique_png;  // kDefaced and render_after: the result only
 };
 
+// One line for the findings table: verdict, plane (normal and offset, LPS
+// mm), band parameters, clearance, residual, removed share, brain voxels
+// changed, seconds. Numbers and names only, never an attribute value.
+std::string FindingDetail(const DefaceResult& result);
+
 // Detects a head with a face (by geometry and content), computes the cut,
 // applies it, verifies it. On kDefaced `volume` holds the defaced voxels;
 // on every other verdict it is unchanged (a gate failure is undone).

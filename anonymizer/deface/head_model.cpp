@@ -133,11 +133,13 @@ HeadModel AnalyseHead(const WorkGrid& g, bool is_ct) {
   // Envelope: closing 8 mm and holes filled; depth from skin is measured
   // against it (air in the orbits and sinuses is not "outside").
   h.envelope = Close(h.head, s, 8.0);
+  std::vector<float> skin_depth_inside_fov;
   for (int axis = 0; axis < 3; ++axis) FillHoles2D(&h.envelope, s, axis);
   {
     Mask outside(h.envelope.size());
     for (size_t i = 0; i < outside.size(); ++i) outside[i] = !h.envelope[i];
     h.skin_depth = DistanceTo(outside, s);
+    skin_depth_inside_fov = h.skin_depth;
     // The edge of the grid counts as skin too: a face cut by the field of
     // view is shallow there, not deep.
     for (int z = 0; z < s.nz; ++z)
@@ -186,9 +188,22 @@ HeadModel AnalyseHead(const WorkGrid& g, bool is_ct) {
   L.mid_x = xsum / n;
   h.brain_touches_bottom = h.brain_volume_ml > 0 && L.brain_bottom_z <= s.origin[2] + s.spacing * (lowest_fov_z + 1);
   if (h.brain_volume_ml > 0) L.nasion = FindNasion(g, h, L.mid_x);
+  // Plausibility, with or without landmarks: an intracranial mask is at most
+  // 2300 ml and 60 % of the head, and lies under scalp and skull (a mask
+  // that took the wrong tissue class reaches the skin).
+  size_t brain_cells = 0, at_skin = 0;
+  for (size_t i = 0; i < h.brain.size(); ++i)
+    if (h.brain[i]) {
+      ++brain_cells;
+      at_skin += skin_depth_inside_fov[i] < 3.0f;
+    }
+  if (h.brain_volume_ml > 2300 || h.brain_volume_ml > 0.6 * h.head_volume_ml)
+    h.brain_problem = "brain mask too large for the head";
+  else if (brain_cells > 0 && at_skin > brain_cells / 100)
+    h.brain_problem = "brain mask reaches the skin";
   // Cross-check: the brain lies behind the nasion's skin and does not reach
   // down in front of it (a mask leaking into the orbits does).
-  if (L.nasion) {
+  if (L.nasion && h.brain_problem.empty()) {
     if (L.brain_front_y < (*L.nasion)[1] + 3.0) h.brain_problem = "brain mask reaches the nasion skin plane";
     for (size_t i = 0; h.brain_problem.empty() && i < h.brain.size(); ++i) {
       if (!h.brain[i]) continue;

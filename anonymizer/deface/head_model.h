@@ -36,7 +36,10 @@ struct HeadModel {
   double head_width_mm = 0, head_depth_mm = 0;  // left-right and anterior-posterior extent
   double head_volume_ml = 0, brain_volume_ml = 0;
   bool brain_touches_bottom = false;  // brain reaches the lowest covered slice
-  std::string brain_problem;      // "" when the brain mask agrees with the landmarks
+  // "" when the brain mask is plausible (<= 2300 ml, <= 60 % of the head,
+  // under the skin) and agrees with the landmarks (behind the nasion, not in
+  // the orbits).
+  std::string brain_problem;
 };
 
 HeadModel AnalyseHead(const WorkGrid& grid, bool is_ct);

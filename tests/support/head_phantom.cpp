@@ -123,8 +123,16 @@ bool AnyNeighbour(const NiftiVolume& v, const std::vector<float>& f, double i, d
 }
 
 // The phantom's modality value at a point.
-float Value(const PhantomSpec& spec, const Vec3& p, bool* brain) {
+float Value(const PhantomSpec& spec, const Vec3& point, bool* brain) {
   const Ch2& c = LoadCh2();
+  Vec3 p = point;
+  if (spec.head_yaw_deg != 0 || spec.head_pitch_deg != 0) {  // sample the head turned back
+    const Vec3 o{0, 18, 18};
+    const double a = -spec.head_yaw_deg * M_PI / 180, b = -spec.head_pitch_deg * M_PI / 180;
+    const Vec3 d{point[0] - o[0], point[1] - o[1], point[2] - o[2]};
+    const Vec3 y{std::cos(a) * d[0] - std::sin(a) * d[1], std::sin(a) * d[0] + std::cos(a) * d[1], d[2]};
+    p = {o[0] + y[0], o[1] + std::cos(b) * y[1] - std::sin(b) * y[2], o[2] + std::sin(b) * y[1] + std::cos(b) * y[2]};
+  }
   double i, j, k;
   ToVoxel(c.t1, p, &i, &j, &k);
   const float t1 = Trilinear(c.t1, c.t1.voxels, i, j, k);

@@ -26,6 +26,9 @@ struct PhantomSpec {
   // MR: a second contrast of the visit (40 + 0.8 x T1 inside the head),
   // or T1 inverted inside the head (vitreous and CSF bright, fat dark).
   bool second_contrast = false;
+  // The head turned in the scanner (degrees about the vertical, then the
+  // left-right axis, around ch2's centre): not aligned with the patient axes.
+  double head_yaw_deg = 0, head_pitch_deg = 0;
   bool inverted_contrast = false;
 };
 
