@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/dicom_file.h"
+#include "tests/core/dicom_test_files.h"
 #include "tests/support/head_phantom.h"
 
 namespace rwd {
@@ -199,6 +200,33 @@ TEST_CASE("write back: changed voxels stored losslessly, clamped, untouched obje
       for (size_t o = 0; o < out.size(); ++o)
         if (o != v->slices[s].object_index) CHECK(out[o] == phantom.files[o]);
   }
+}
+
+TEST_CASE("series volume: real files, every transfer syntax gives the same modality values") {
+  // pydicom's MR_small in native, RLE, JPEG-LS lossless and JPEG 2000 lossless.
+  std::vector<float> reference;
+  for (const char* name : {"MR_small.dcm", "MR_small_RLE.dcm", "MR_small_jpeg_ls_lossless.dcm", "MR_small_jp2klossless.dcm",
+                           "MR_small_bigendian.dcm"}) {
+    DicomFile f = testing::LoadDicom(testing::Pydicom(name));
+    DicomFile* objects[] = {&f};
+    auto v = BuildSeriesVolume(objects);
+    REQUIRE_MESSAGE(v.ok(), name);
+    CHECK(v->slices.size() == 1);
+    CHECK(v->geometry.known);
+    if (reference.empty()) reference = v->voxels;
+    CHECK_MESSAGE(v->voxels == reference, name);
+  }
+  // A real CT slice: HU through RescaleSlope/Intercept (air below -900).
+  DicomFile ct = testing::LoadDicom(testing::Pydicom("CT_small.dcm"));
+  DicomFile* objects[] = {&ct};
+  auto v = BuildSeriesVolume(objects);
+  REQUIRE(v.ok());
+  CHECK(v->facts.modality == "CT");
+  CHECK(v->slices[0].rescale_intercept == doctest::Approx(-1024.0));
+  // Colour is refused.
+  DicomFile rgb = testing::LoadDicom(testing::Pydicom("SC_rgb_small_odd.dcm"));
+  DicomFile* colour[] = {&rgb};
+  CHECK_FALSE(BuildSeriesVolume(colour).ok());
 }
 
 }  // namespace
