@@ -67,8 +67,14 @@ DefaceResult ApplyAndVerify(const Cut& cut, SeriesVolume& v, const WorkGrid& bef
   if (o.render_after && cut.nasion) {
     const Vec3 c = *cut.nasion;
     const float level = static_cast<float>(head_threshold);
-    r.anterior_png = DepthMapPng(RenderDepth(after, level, c, View{0, 0}, -100, 100, -110, 120, 1.5));
-    r.oblique_png = DepthMapPng(RenderDepth(after, level, c, View{35, -15}, -100, 100, -110, 120, 1.5));
+    r.anterior_png = DepthMapPng(RenderDepth(after, level, c, View{0, 0}, -120, 120, -80, 160, 1.5));
+    r.oblique_png = DepthMapPng(RenderDepth(after, level, c, View{35, -15}, -80, 200, -80, 160, 1.5));
+  }
+  if (o.render_before && cut.nasion) {
+    const Vec3 c = *cut.nasion;
+    const float level = static_cast<float>(head_threshold);
+    r.before_anterior_png = DepthMapPng(RenderDepth(before, level, c, View{0, 0}, -120, 120, -80, 160, 1.5));
+    r.before_oblique_png = DepthMapPng(RenderDepth(before, level, c, View{35, -15}, -80, 200, -80, 160, 1.5));
   }
   return r;
 }

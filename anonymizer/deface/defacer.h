@@ -21,6 +21,9 @@ struct DefaceOptions {
   GateOptions gate;
   double grid_mm = 2.0;             // working grid cell size
   bool render_after = true;         // PNG depth maps of the result for the report
+  // Also render the original face (for review inside the hospital only: it
+  // shows the face; never put it in anything released). Default false.
+  bool render_before = false;
   // Per call: another series of the same study is a head (a secondary
   // capture is then treated as a head rendering). Default false.
   bool study_has_head = false;
@@ -46,6 +49,7 @@ struct DefaceResult {
   double seconds = 0;               // wall time of the call
   double head_volume_ml = 0, brain_volume_ml = 0;
   std::vector<uint8_t> anterior_png, oblique_png;  // kDefaced and render_after: the result only
+  std::vector<uint8_t> before_anterior_png, before_oblique_png;  // kDefaced and render_before: the original face
 };
 
 // One line for the findings table: verdict, plane (normal and offset, LPS

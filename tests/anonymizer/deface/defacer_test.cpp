@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "anonymizer/deface/deface_bookkeeping.h"
@@ -87,6 +89,30 @@ void DefaceAndCheck(const char* what, const testing::Phantom& phantom, float lev
 
 TEST_CASE("deface: axial T1 (ch2) - face gone, brain untouched, gate numbers") {
   DefaceAndCheck("axial MR", AxialT1(), kMrLevel);
+}
+
+TEST_CASE("deface: renderings for the report (after by default, before only on request)") {
+  deface::DefaceOptions o;
+  o.render_before = true;
+  const auto run = testing::RunDeface(AxialT1().files, o);
+  REQUIRE(run.result.verdict == Verdict::kDefaced);
+  REQUIRE(!run.result.before_anterior_png.empty());
+  REQUIRE(!run.result.before_oblique_png.empty());
+  // The face is gone from the picture: the renderings differ.
+  CHECK(run.result.before_anterior_png != run.result.anterior_png);
+  CHECK(run.result.before_oblique_png != run.result.oblique_png);
+  CHECK(testing::RunDeface(AxialT1().files).result.before_anterior_png.empty());
+  if (const char* dir = std::getenv("RWD_DEFACE_PNG_DIR")) {  // to look at them
+    for (auto [name, png] : {std::pair{"before_anterior", &run.result.before_anterior_png},
+                             std::pair{"after_anterior", &run.result.anterior_png},
+                             std::pair{"before_oblique", &run.result.before_oblique_png},
+                             std::pair{"after_oblique", &run.result.oblique_png}}) {
+      FILE* f = std::fopen((std::string(dir) + "/" + name + ".png").c_str(), "wb");
+      REQUIRE(f);
+      std::fwrite(png->data(), 1, png->size(), f);
+      std::fclose(f);
+    }
+  }
 }
 
 TEST_CASE("deface: sagittal, coronal and oblique T1 stacks") {
