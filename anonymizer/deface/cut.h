@@ -27,7 +27,7 @@ struct CutOptions {
   double buffer_mm = 10.0;            // plane offset from the brain hull
   double min_edge_mm = 20.0;          // shortest hull edge that may carry the plane
   double band_depth_mm = 15.0;        // face band: depth under the skin
-  double band_guard_mm = 10.0;        // face band: distance kept from the brain mask
+  double band_guard_mm = 12.0;        // face band: distance kept from the brain mask
   double band_margin_mm = 25.0;       // face band: how far behind the plane it reaches
   double band_above_nasion_mm = 30.0; // face band: upper limit (brows)
 };

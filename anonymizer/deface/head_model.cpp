@@ -136,16 +136,35 @@ HeadModel AnalyseHead(const WorkGrid& g, bool is_ct) {
   std::vector<float> skin_depth_inside_fov;
   for (int axis = 0; axis < 3; ++axis) FillHoles2D(&h.envelope, s, axis);
   {
-    Mask outside(h.envelope.size());
-    for (size_t i = 0; i < outside.size(); ++i) outside[i] = !h.envelope[i];
-    h.skin_depth = DistanceTo(outside, s);
-    skin_depth_inside_fov = h.skin_depth;
-    // The edge of the grid counts as skin too: a face cut by the field of
-    // view is shallow there, not deep.
+    // Skin is where the envelope meets air. Where it meets the edge of the
+    // field of view (or of the grid), it counts as skin only in front of the
+    // head (more than 40 mm anterior to its centre): a face cut by the field
+    // of view is shallow there, while a brainstem cut at the bottom is not.
+    double ysum = 0, n = 0;
+    for (int z = 0; z < s.nz; ++z)
+      for (int y = 0; y < s.ny; ++y)
+        for (int x = 0; x < s.nx; ++x)
+          if (h.envelope[s.Index(x, y, z)]) {
+            ysum += s.origin[1] + s.spacing * y;
+            n += 1;
+          }
+    const double front_of_head = (n > 0 ? ysum / n : 0.0) - 40.0;
+    Mask air(h.envelope.size()), outside(h.envelope.size());
     for (int z = 0; z < s.nz; ++z)
       for (int y = 0; y < s.ny; ++y)
         for (int x = 0; x < s.nx; ++x) {
-          const int edge = std::min({x, y, z, s.nx - 1 - x, s.ny - 1 - y, s.nz - 1 - z}) + 1;
+          const size_t i = s.Index(x, y, z);
+          const bool front = s.origin[1] + s.spacing * y < front_of_head;
+          air[i] = !h.envelope[i] && g.in_fov[i];
+          outside[i] = !h.envelope[i] && (g.in_fov[i] || front);
+        }
+    skin_depth_inside_fov = DistanceTo(air, s);
+    h.skin_depth = DistanceTo(outside, s);
+    for (int z = 0; z < s.nz; ++z)
+      for (int y = 0; y < s.ny; ++y)
+        for (int x = 0; x < s.nx; ++x) {
+          if (s.origin[1] + s.spacing * y >= front_of_head) continue;
+          const int edge = std::min({x, y, z, s.nx - 1 - x, s.nz - 1 - z}) + 1;
           float& d = h.skin_depth[s.Index(x, y, z)];
           d = std::min(d, static_cast<float>(edge * s.spacing));
         }

@@ -30,7 +30,7 @@ struct HeadModel {
   bool is_ct = false;
   double head_threshold = 0;      // modality units: tissue above it is head
   Mask head, envelope, brain;     // on the grid
-  std::vector<float> skin_depth;  // mm from the envelope's outside or the grid's edge (0 outside)
+  std::vector<float> skin_depth;  // mm from the skin (see AnalyseHead; 0 outside the envelope)
   std::vector<float> brain_distance;  // mm to the brain mask
   Landmarks landmarks;
   double head_width_mm = 0, head_depth_mm = 0;  // left-right and anterior-posterior extent

@@ -47,10 +47,17 @@ double CheckDefacedAgainstOriginal(const Phantom& original, const DefaceRun& run
   REQUIRE(original.brain.size() == before.stored.size());
   size_t brain = 0, brain_changed = 0, changed = 0;
   double clearance = 20.0;
+  Vec3 worst{};
   for (size_t i = 0; i < before.stored.size(); ++i) {
     const bool differs = before.stored[i] != after.stored[i];
     changed += differs;
-    if (differs) clearance = std::min(clearance, Ch2BrainDistance(before.position[i]));
+    if (differs) {
+      const double d = Ch2BrainDistance(before.position[i]);
+      if (d < clearance) {
+        clearance = d;
+        worst = before.position[i];
+      }
+    }
     if (original.brain[i]) {
       ++brain;
       brain_changed += differs;
@@ -58,7 +65,8 @@ double CheckDefacedAgainstOriginal(const Phantom& original, const DefaceRun& run
   }
   CHECK(brain > 100000);
   CHECK(brain_changed == 0);
-  MESSAGE("changed voxels " << changed << ", clearance to ch2bet " << clearance << " mm");
+  MESSAGE("changed voxels " << changed << ", clearance to ch2bet " << clearance << " mm at LPS " << worst[0] << " "
+                            << worst[1] << " " << worst[2]);
   CHECK(clearance >= 5.0);
   CHECK(changed > 10000);
   int w = 0, h = 0;
