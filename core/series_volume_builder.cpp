@@ -47,7 +47,7 @@ std::optional<std::array<double, N>> Fixed(const std::optional<DicomItem>& item,
   if (!item) return std::nullopt;
   auto v = GetNumbers(*item, tag);
   if (!v || v->size() != N) return std::nullopt;
-  std::array<double, N> out;
+  std::array<double, N> out{};
   std::copy(v->begin(), v->end(), out.begin());
   return out;
 }

@@ -58,11 +58,11 @@ DefaceResult ApplyAndVerify(const Cut& cut, SeriesVolume& v, const WorkGrid& bef
   if (!failure.empty()) {
     Undo(applied, v);
     r.verdict = Verdict::kQuarantine;
-    r.reason = "deface gate failed: " + failure;
+    r.reason += "deface gate failed: " + failure;
     return r;
   }
   r.verdict = Verdict::kDefaced;
-  r.reason = "face removed and verified";
+  r.reason += "face removed and verified";
   r.changed_slices = std::move(applied.changed_slices);
   if (o.render_after && cut.nasion) {
     const Vec3 c = *cut.nasion;

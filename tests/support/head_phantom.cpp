@@ -54,7 +54,7 @@ std::vector<uint8_t> Chessboard(const NiftiVolume& bet) {
 
 const Ch2& LoadCh2() {
   static const Ch2 ch2 = [] {
-    Ch2 c{ReadNifti(kCh2Path), ReadNifti(kCh2BetPath), {}};
+    Ch2 c{ReadNifti(kCh2Path), ReadNifti(kCh2BetPath), {}, {}};
     const int nx = c.t1.nx, ny = c.t1.ny, nz = c.t1.nz;
     std::vector<int> dist(c.t1.voxels.size(), 1 << 20);
     std::deque<size_t> queue;
