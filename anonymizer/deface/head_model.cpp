@@ -57,9 +57,16 @@ Mask BrainMr(const WorkGrid& g, const Mask& envelope, const std::vector<float>& 
   Mask deep(envelope.size());
   for (size_t i = 0; i < deep.size(); ++i) deep[i] = envelope[i] && skin_depth[i] >= 8.0f;
   const double t = OtsuThreshold(g.values, deep);
-  Mask brain = Threshold(g, static_cast<float>(t), 1e30f);
+  Mask bright = Threshold(g, static_cast<float>(t), 1e30f);
+  And(&bright, deep);
+  const Mask core = LargestComponent(Open(bright, s, 4.0), s);
+  // What the opening rounded off (gyral crowns, the temporal poles) comes
+  // back: the cells of a slightly wider intensity class within 6 mm of the
+  // core, connected to it.
+  Mask brain = Threshold(g, static_cast<float>(0.85 * t), 1e30f);
   And(&brain, deep);
-  brain = LargestComponent(Open(brain, s, 4.0), s);
+  And(&brain, Dilate(core, s, 6.0));
+  brain = LargestComponent(brain, s);
   brain = Close(brain, s, 4.0);
   for (int axis = 0; axis < 3; ++axis) FillHoles2D(&brain, s, axis);
   And(&brain, envelope);
