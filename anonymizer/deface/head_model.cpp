@@ -127,6 +127,34 @@ std::optional<Vec3> FindNasion(const WorkGrid& g, const HeadModel& h, double mid
   return best;
 }
 
+// Where the midline meets the front of the head: the brain's long axis in
+// the axial plane (second moments of the mask), followed from the brain's
+// centre to 12 mm in front of its frontal pole; a head turned about the
+// vertical axis has its nose off the field's centre. Falls back to
+// `mid_x` when the axis is unclear (more than 25 degrees off y).
+double FrontMidline(const HeadModel& h, const GridShape& s, double mid_x) {
+  double n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (int z = 0; z < s.nz; ++z)
+    for (int y = 0; y < s.ny; ++y)
+      for (int x = 0; x < s.nx; ++x)
+        if (h.brain[s.Index(x, y, z)]) {
+          const double px = s.origin[0] + s.spacing * x, py = s.origin[1] + s.spacing * y;
+          n += 1;
+          sx += px;
+          sy += py;
+          sxx += px * px;
+          syy += py * py;
+          sxy += px * py;
+        }
+  if (n < 1) return mid_x;
+  const double cx = sx / n, cy = sy / n;
+  const double vxx = sxx / n - cx * cx, vyy = syy / n - cy * cy, vxy = sxy / n - cx * cy;
+  const double angle = 0.5 * std::atan2(2 * vxy, vyy - vxx);  // of the major axis, from y
+  if (std::abs(angle) > 25.0 * M_PI / 180.0 || vyy <= vxx) return mid_x;
+  const double front_y = h.landmarks.brain_front_y - 12.0;
+  return cx + std::tan(angle) * (front_y - cy);
+}
+
 }  // namespace
 
 double HeadThreshold(const WorkGrid& grid, bool is_ct) { return is_ct ? -300.0 : MrThreshold(grid); }
@@ -213,7 +241,7 @@ HeadModel AnalyseHead(const WorkGrid& g, bool is_ct) {
   h.head_depth_mm = ymax - ymin + s.spacing;
   L.mid_x = xsum / n;
   h.brain_touches_bottom = h.brain_volume_ml > 0 && L.brain_bottom_z <= s.origin[2] + s.spacing * (lowest_fov_z + 1);
-  if (h.brain_volume_ml > 0) L.nasion = FindNasion(g, h, L.mid_x);
+  if (h.brain_volume_ml > 0) L.nasion = FindNasion(g, h, FrontMidline(h, s, L.mid_x));
   // Plausibility, with or without landmarks: an intracranial mask is at most
   // 2300 ml and 60 % of the head, and lies under scalp and skull (a mask
   // that took the wrong tissue class reaches the skin).
