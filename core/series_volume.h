@@ -49,8 +49,30 @@ struct SeriesFacts {
   std::optional<double> window_center, window_width;
 };
 
+// The voxel grid in patient space, when every slice has a position, an
+// orientation and a pixel spacing, and all slices share orientation,
+// spacing and size (within 1e-3). Voxel (s, r, c) lies at
+//   slices[s].position + c * column_spacing * row_direction
+//                      + r * row_spacing * column_direction
+// (PS3.3 C.7.6.2.1.1: the row direction is the direction of increasing
+// column index). Slices lie along `normal` = row_direction x column_direction.
+struct VolumeGeometry {
+  bool known = false;
+  Vec3 row_direction{}, column_direction{}, normal{};
+  double row_spacing = 0, column_spacing = 0;  // PixelSpacing (mm)
+  double slice_spacing = 0;        // median distance of adjacent slices (mm)
+  double max_spacing_error = 0;    // max |spacing_i - median| / median
+  int gaps = 0;                    // adjacent slices >= 1.5 x median apart (missing slices)
+  int duplicates = 0;              // adjacent slices < 0.01 mm apart
+  int instance_number_gaps = 0;    // single-frame: InstanceNumber steps != 1 in volume order
+  // True when the slices form one regular stack (no gap, duplicate or
+  // spacing error above 10 %): what a 3D stage may rely on.
+  bool regular() const { return known && gaps == 0 && duplicates == 0 && instance_number_gaps == 0 && max_spacing_error <= 0.1; }
+};
+
 struct SeriesVolume {
   SeriesFacts facts;
+  VolumeGeometry geometry;
   std::vector<SliceGeometry> slices;  // one per voxel slice, in volume order
   int rows = 0, columns = 0;          // every slice has this size (else no volume is built)
   // Modality values (stored value * slope + intercept: CT in HU), slice-major:
@@ -62,6 +84,15 @@ struct SeriesVolume {
   std::span<float> slice(size_t s) { return {voxels.data() + s * slice_size(), slice_size()}; }
   std::span<const float> slice(size_t s) const { return {voxels.data() + s * slice_size(), slice_size()}; }
   float at(size_t s, int r, int c) const { return voxels[(s * rows + r) * columns + c]; }
+  // Patient position (mm) of voxel (s, r, c). REQUIRES: geometry.known.
+  Vec3 PositionOf(size_t s, double r, double c) const {
+    const Vec3& p = *slices[s].position;
+    const VolumeGeometry& g = geometry;
+    Vec3 out;
+    for (int i = 0; i < 3; ++i)
+      out[i] = p[i] + c * g.column_spacing * g.row_direction[i] + r * g.row_spacing * g.column_direction[i];
+    return out;
+  }
 };
 
 }  // namespace rwd
