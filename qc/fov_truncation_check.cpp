@@ -1,0 +1,119 @@
+// fov_truncation: the body cut by the field of view: body voxels touching
+// the image border or, in CT, the reconstruction circle (the research note's
+// C2; the body is foreground.h's). Per slice: the fraction of the boundary
+// samples (5x5 means at the border, 3x3 means just inside the circle) that
+// are body; the series value is the 95th percentile over slices (warn at 2 %
+// of the boundary on more than 5 % of the slices, as C2 proposes).
+// Sides facing the patient's feet, and for non-head series also the head,
+// are not counted: a body or a neck leaving a sagittal or coronal FOV there
+// is how such series are acquired.
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "qc/checks.h"
+#include "qc/foreground.h"
+#include "qc/robust_stats.h"
+
+namespace rwd::qc {
+namespace {
+
+constexpr int kBand = 5;
+constexpr float kOutsideCircleHu = -1500;  // below any air: padding outside the reconstruction circle
+
+// Count and total of body samples along one side band (5 deep, 5-wide mean).
+std::pair<int, int> SideContact(const cv::Mat& band, bool horizontal, float threshold) {
+  cv::Mat line, mean;
+  cv::reduce(band, line, horizontal ? 0 : 1, cv::REDUCE_AVG, CV_32F);
+  cv::blur(line, mean, horizontal ? cv::Size(kBand, 1) : cv::Size(1, kBand), cv::Point(-1, -1), cv::BORDER_REPLICATE);
+  return {cv::countNonZero(mean > threshold), static_cast<int>(mean.total())};
+}
+
+struct Circle {
+  bool present = false;
+  double cx = 0, cy = 0, radius = 0;
+};
+
+// CT: the reconstruction circle, when the corners hold padding.
+Circle FindCircle(const cv::Mat& m, const SeriesVolume& v) {
+  Circle c;
+  auto padding = [&](float x) {
+    return x <= kOutsideCircleHu || (v.facts.pixel_padding_value && x == *v.facts.pixel_padding_value);
+  };
+  const int r1 = m.rows - 1, c1 = m.cols - 1;
+  if (!(padding(m.at<float>(0, 0)) && padding(m.at<float>(0, c1)) && padding(m.at<float>(r1, 0)) &&
+        padding(m.at<float>(r1, c1))))
+    return c;
+  c.cx = c1 / 2.0;
+  c.cy = r1 / 2.0;
+  std::vector<double> radii;
+  for (int k = 0; k < 16; ++k) {
+    const double a = k * std::numbers::pi / 8;
+    for (double r = 1; r < std::hypot(c.cx, c.cy); r += 1) {
+      const int x = static_cast<int>(std::lround(c.cx + r * std::cos(a)));
+      const int y = static_cast<int>(std::lround(c.cy + r * std::sin(a)));
+      if (x < 0 || y < 0 || x > c1 || y > r1) break;
+      if (padding(m.at<float>(y, x))) {
+        radii.push_back(r);
+        break;
+      }
+    }
+  }
+  if (radii.size() < 8) return c;
+  c.radius = Median(radii);
+  c.present = c.radius > 10;
+  return c;
+}
+
+double CircleContact(const cv::Mat& m, const Circle& c, float threshold) {
+  constexpr int kSamples = 720;
+  int body = 0, total = 0;
+  const double r = c.radius - 3;
+  for (int k = 0; k < kSamples; ++k) {
+    const double a = 2 * std::numbers::pi * k / kSamples;
+    const int x = static_cast<int>(std::lround(c.cx + r * std::cos(a)));
+    const int y = static_cast<int>(std::lround(c.cy + r * std::sin(a)));
+    if (x < 1 || y < 1 || x >= m.cols - 1 || y >= m.rows - 1) continue;
+    ++total;
+    body += cv::mean(m(cv::Rect(x - 1, y - 1, 3, 3)))[0] > threshold;
+  }
+  return total ? static_cast<double>(body) / total : 0.0;
+}
+
+}  // namespace
+
+CheckResult CheckFovTruncation(const SeriesVolume& v, const Thresholds& t) {
+  if (v.voxels.empty()) return NotApplicable("fov_truncation", "no voxels");
+  if (v.rows < 2 * kBand || v.columns < 2 * kBand) return NotApplicable("fov_truncation", "image too small");
+  const Foreground fg = ForegroundOf(v);
+  const bool head = IsHead(v);
+  std::vector<double> per_slice(v.slices.size(), 0.0);
+  ForEachSlice(v.slices.size(), [&](size_t s) {
+    const cv::Mat m = SliceMat(v, s);
+    // Which sides count: outward directions -c (top), +c (bottom), -r (left), +r (right).
+    bool count[4] = {true, true, true, true};
+    if (const auto& o = v.slices[s].orientation) {
+      const double outward_z[4] = {-(*o)[5], (*o)[5], -(*o)[2], (*o)[2]};  // . (0,0,1), superior in LPS
+      for (int k = 0; k < 4; ++k)
+        if (outward_z[k] < -0.7 || (!head && outward_z[k] > 0.7)) count[k] = false;
+    }
+    int body = 0, total = 0;
+    const cv::Rect sides[4] = {{0, 0, m.cols, kBand}, {0, m.rows - kBand, m.cols, kBand},
+                               {0, 0, kBand, m.rows}, {m.cols - kBand, 0, kBand, m.rows}};
+    for (int k = 0; k < 4; ++k) {
+      if (!count[k]) continue;
+      auto [b, n] = SideContact(m(sides[k]), k < 2, fg.threshold);
+      body += b;
+      total += n;
+    }
+    double contact = total ? static_cast<double>(body) / total : 0.0;
+    if (IsCt(v))
+      if (const Circle c = FindCircle(m, v); c.present) contact = std::max(contact, CircleContact(m, c, fg.threshold));
+    per_slice[s] = contact;
+  });
+  return Grade("fov_truncation", Quantile(per_slice, 0.95), t, "95th percentile over slices");
+}
+
+}  // namespace rwd::qc
