@@ -1,7 +1,7 @@
 // ct_noise: the global noise level (Christianson et al. 2015, Radiology
 // 275:941; "GNI", Phys Med Biol 2024, PMID 38537310): a local standard
 // deviation map (7x7 pixels, about 6 mm at 0.7-0.9 mm pixels) over soft
-// tissue (0..100 HU), and the mode of its histogram (0.5 HU bins). Value: the
+// tissue (0..100 HU: here the 3x3 mean, over the whole 7x7 window), and the mode of its histogram (0.5 HU bins). Value: the
 // GNL in HU over 32 evenly spaced slices; n.a. with fewer than 1000 soft
 // tissue pixels. Cohort z applies (noise depends on dose and protocol).
 #include <opencv2/imgproc.hpp>
@@ -27,13 +27,20 @@ CheckResult CheckCtNoise(const SeriesVolume& v, const Thresholds& t) {
     cv::blur(m, mean, cv::Size(7, 7));
     cv::multiply(m, m, sq);
     cv::blur(sq, mean_sq, cv::Size(7, 7));
+    // Soft tissue: 3x3 mean within 0..100 HU over the whole 7x7 window
+    // (thin layers and edges are left out, as the 2024 variant leaves out
+    // high-gradient pixels).
+    cv::Mat smooth, tissue;
+    cv::blur(m, smooth, cv::Size(3, 3));
+    cv::inRange(smooth, 0.0, 100.0, tissue);
+    cv::erode(tissue, tissue, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(7, 7)));
     std::vector<double> local(kBins, 0);
     for (int r = 3; r < m.rows - 3; ++r) {
-      const float* p = m.ptr<float>(r);
+      const uint8_t* in = tissue.ptr<uint8_t>(r);
       const float* mu1 = mean.ptr<float>(r);
       const float* mu2 = mean_sq.ptr<float>(r);
       for (int c = 3; c < m.cols - 3; ++c) {
-        if (p[c] < 0 || p[c] > 100) continue;
+        if (!in[c]) continue;
         const double var = static_cast<double>(mu2[c]) - static_cast<double>(mu1[c]) * mu1[c];
         const double sd = var > 0 ? std::sqrt(var * 49.0 / 48.0) : 0.0;
         if (sd < kMax) local[static_cast<int>(sd / kBin)] += 1;

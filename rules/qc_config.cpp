@@ -30,7 +30,7 @@ const std::vector<QcCheckDefault>& QcCheckDefaults() {
       {"slice_count", "too_few_slices", "slices", kLo, {10, kNone}, false, {}},
       {"derived_3d", "derived_3d", "slices", kHi, {1, 1}, false, QcAction::kQuarantine},
       // Coverage (pixels).
-      {"fov_truncation", "truncated_fov", "fraction", kHi, {0.02, 0.10}, false, {}},
+      {"fov_truncation", "truncated_fov", "fraction", kHi, {0.05, 0.15}, false, {}},
       {"z_coverage", "z_cut", "fraction", kHi, {0.05, 0.20}, false, {}},
       {"motion", "motion", "mm", kHi, {3.0, 6.0}, false, {}},
       // CT.
@@ -40,7 +40,7 @@ const std::vector<QcCheckDefault>& QcCheckDefaults() {
       {"metal", "metal_streak", "cm3", kHi, {0.05, 1.0}, false, {}},
       // MR.
       {"snr", "low_snr", "ratio", kLo, {12, 6}, true, {}},
-      {"ghosting", "motion_ghosting", "ratio", kHi, {0.03, 0.08}, true, {}},
+      {"ghosting", "motion_ghosting", "ratio", kHi, {0.015, 0.05}, true, {}},
       {"efc", "efc_outlier", "ratio", kHi, {kNone, kNone}, true, {}},
       {"fber", "fber_outlier", "ratio", kLo, {kNone, kNone}, true, {}},
       {"cjv", "cjv_outlier", "ratio", kHi, {kNone, kNone}, true, {}},

@@ -60,3 +60,123 @@ TEST_CASE("clean series pass with no flag") {
   Expect("ct-head", CtHeadPhantom(), {});
   Expect("ct-chest", CtBodyPhantom(), {});
 }
+
+TEST_CASE("a real CT slice (CT_small, a 85 mm crop of a body) is flagged truncated_fov only") {
+  const SeriesVolume v = RealCtSmallSeries();
+  Expect("ct-real-small", v, {"truncated_fov"});
+  const qc::SeriesQc q = qc::RunQc(v, rules::QcConfig{}, nullptr);
+  CHECK(VerdictOf(q, "hu_air") == qc::Verdict::kNa);  // no air outside the body in this crop
+  CHECK(VerdictOf(q, "ct_noise") == qc::Verdict::kPass);
+}
+
+namespace {
+
+// The first column where ch2's axial head appears, in any slice.
+int HeadMarginColumns(const SeriesVolume& v) {
+  int margin = v.columns;
+  const float threshold = 300;  // about Otsu's for ch2 scaled to 1000
+  for (size_t s = 0; s < v.slices.size(); ++s)
+    for (int r = 0; r < v.rows; ++r)
+      for (int c = 0; c < margin; ++c)
+        if (v.at(s, r, c) > threshold) margin = c;
+  return margin;
+}
+
+}  // namespace
+
+TEST_CASE("missing slices: flagged missing_slice only") {
+  SeriesVolume mr = Ch2Series(Plane::kAxial), mr3 = mr;
+  RemoveSlices(mr, 30, 1);
+  Expect("mr-removed-1", mr, {"missing_slice"});
+  RemoveSlices(mr3, 30, 3);
+  Expect("mr-removed-3", mr3, {"missing_slice"});
+  SeriesVolume ct = CtHeadPhantom(), ct3 = ct;
+  RemoveSlices(ct, 25, 1);
+  Expect("ct-removed-1", ct, {"missing_slice"});
+  RemoveSlices(ct3, 25, 3);
+  Expect("ct-removed-3", ct3, {"missing_slice"});
+}
+
+TEST_CASE("duplicated slices: flagged duplicate_slice only") {
+  SeriesVolume mr = Ch2Series(Plane::kSagittal), mr2 = mr;
+  DuplicateSlice(mr, 40, 0.0);
+  Expect("mr-duplicate-exact", mr, {"duplicate_slice"});
+  DuplicateSlice(mr2, 40, 0.005);
+  Expect("mr-duplicate-0.005mm", mr2, {"duplicate_slice"});
+  SeriesVolume ct = CtHeadPhantom(), ct2 = ct;
+  DuplicateSlice(ct, 20, 0.0);
+  Expect("ct-duplicate-exact", ct, {"duplicate_slice"});
+  DuplicateSlice(ct2, 20, 0.005);
+  Expect("ct-duplicate-0.005mm", ct2, {"duplicate_slice"});
+}
+
+TEST_CASE("jittered spacing: flagged inconsistent_spacing only") {
+  for (double f : {0.03, 0.2}) {
+    SeriesVolume mr = Ch2Series(Plane::kCoronal), ct = CtHeadPhantom();
+    JitterSpacing(mr, f, 7);
+    JitterSpacing(ct, f, 8);
+    Expect("mr-jitter-" + std::to_string(f), mr, {"inconsistent_spacing"});
+    Expect("ct-jitter-" + std::to_string(f), ct, {"inconsistent_spacing"});
+  }
+}
+
+TEST_CASE("cropped field of view: flagged truncated_fov only") {
+  SeriesVolume mr = Ch2Series(Plane::kAxial);
+  const int margin = HeadMarginColumns(mr);
+  for (int extra : {1, 25}) {
+    SeriesVolume cut = mr;
+    CropColumns(cut, margin + extra);
+    Expect("mr-crop-" + std::to_string(extra) + "mm", cut, {"truncated_fov"});
+  }
+  Expect("ct-body-208mm", CtBodyPhantom(208), {"truncated_fov"});
+  Expect("ct-body-260mm", CtBodyPhantom(260), {"truncated_fov"});
+}
+
+TEST_CASE("Rician noise: flagged low_snr only") {
+  Expect("mr-noise-0.02", Ch2Series(Plane::kAxial, 0.02), {});
+  Expect("mr-noise-0.055", Ch2Series(Plane::kAxial, 0.055), {"low_snr"});
+  Expect("mr-noise-0.15", Ch2Series(Plane::kAxial, 0.15), {"low_snr"});
+}
+
+TEST_CASE("N/2 ghost: flagged motion_ghosting only") {
+  Expect("mr-ghost-0.04", Ch2Series(Plane::kAxial, 0.01, 2, 0.04), {"motion_ghosting"});
+  Expect("mr-ghost-0.15", Ch2Series(Plane::kAxial, 0.01, 2, 0.15), {"motion_ghosting"});
+  Expect("mr-sag-ghost-0.15", Ch2Series(Plane::kSagittal, 0.01, 2, 0.15), {"motion_ghosting"});
+}
+
+TEST_CASE("metal with streaks: flagged metal_streak only") {
+  SeriesVolume small = CtHeadPhantom(), big = small;
+  AddMetal(small, 2.5, 2);
+  Expect("ct-metal-2.5mm-2sl", small, {"metal_streak"});
+  AddMetal(big, 6, 6);
+  Expect("ct-metal-6mm-6sl", big, {"metal_streak"});
+}
+
+TEST_CASE("HU offset: flagged hu_miscalibrated only") {
+  for (double hu : {45.0, 150.0, -150.0}) {
+    SeriesVolume head = CtHeadPhantom(), chest = CtBodyPhantom();
+    OffsetHu(head, hu);
+    OffsetHu(chest, hu);
+    Expect("ct-head-offset" + std::to_string(static_cast<int>(hu)), head, {"hu_miscalibrated"});
+    Expect("ct-chest-offset" + std::to_string(static_cast<int>(hu)), chest, {"hu_miscalibrated"});
+  }
+}
+
+TEST_CASE("tilted stack: flagged gantry_tilt only") {
+  SeriesVolume slight = CtHeadPhantom(), steep = slight;
+  Tilt(slight, 2, false);
+  Expect("ct-tilt-2deg-positions", slight, {"gantry_tilt"});
+  Tilt(steep, 15, true);
+  Expect("ct-tilt-15deg", steep, {"gantry_tilt"});
+}
+
+TEST_CASE("derived 3-D rendering: flagged derived_3d only, and quarantined") {
+  SeriesVolume all = CtHeadPhantom(), one = all;
+  SetImageType(all, "DERIVED\\SECONDARY\\3D");  // as in the Debian file CT-MONO2-16-ankle.dcm
+  Expect("ct-derived-3d", all, {"derived_3d"});
+  SetImageType(one, "DERIVED\\PRIMARY\\VOLUME\\MIP", 1);
+  Expect("ct-derived-one-mip", one, {"derived_3d"});
+  const qc::SeriesQc q = qc::RunQc(one, rules::QcConfig{}, nullptr);
+  CHECK(q.quarantine);
+  CHECK(q.QuarantineReason() == "QC failed: derived_3d");
+}
