@@ -1,0 +1,111 @@
+// QC of one 500-slice 512 x 512 CT after decode (issue 9: <= 1 s on 2
+// cores). Builds a synthetic chest CT in memory (body, fat, lungs, spine,
+// reconstruction circle, Gaussian noise), then times RunQc, best and median
+// of the repetitions. Usage: qc_bench [slices] [repetitions] [threads]
+// (threads: OpenCV's pool size, default 2).
+#include <opencv2/core.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "qc/checks.h"
+#include "qc/run_qc.h"
+
+namespace {
+
+rwd::SeriesVolume SyntheticChest(int slices) {
+  rwd::SeriesVolume v;
+  v.facts.modality = "CT";
+  v.facts.body_part = "CHEST";
+  v.facts.pixel_padding_value = -3024;
+  v.rows = v.columns = 512;
+  const double px = 0.8, c0 = 255.5;
+  // One slice of anatomy, two variants (with and without lungs), noise added per slice.
+  std::vector<float> base[2];
+  for (int lungs = 0; lungs < 2; ++lungs) {
+    base[lungs].resize(512 * 512);
+    for (int r = 0; r < 512; ++r)
+      for (int c = 0; c < 512; ++c) {
+        const double x = (c - c0) * px, y = (r - c0) * px;
+        auto in = [&](double cx, double cy, double a, double b) {
+          const double u = (x - cx) / a, w = (y - cy) / b;
+          return u * u + w * w <= 1;
+        };
+        float hu = -1000;
+        if (std::hypot(r - c0, c - c0) > 256) hu = -3024;
+        else if (in(0, 0, 170, 120)) {
+          hu = -100;
+          if (in(0, 0, 155, 105)) hu = 50;
+          if (lungs && (in(-70, -10, 50, 70) || in(70, -10, 50, 70))) hu = -850;
+          if (in(0, 70, 18, 18)) hu = 600;
+        }
+        base[lungs][static_cast<size_t>(r) * 512 + c] = hu;
+      }
+  }
+  std::mt19937 rng(1);
+  std::normal_distribution<float> gauss(0.0f, 12.0f);
+  std::vector<float> noise(1 << 20);
+  for (float& n : noise) n = gauss(rng);
+  v.voxels.resize(static_cast<size_t>(slices) * 512 * 512);
+  for (int s = 0; s < slices; ++s) {
+    rwd::SliceGeometry g;
+    g.instance_number = s + 1;
+    g.position = rwd::Vec3{-c0 * px, -c0 * px, 1.25 * s};
+    g.orientation = std::array<double, 6>{1, 0, 0, 0, 1, 0};
+    g.pixel_spacing = std::array<double, 2>{px, px};
+    g.slice_thickness = 1.25;
+    g.rows = g.columns = 512;
+    g.bits_stored = 12;
+    g.frame_of_reference_uid = "2.25.1";
+    g.image_type = "ORIGINAL\\PRIMARY\\AXIAL";
+    v.slices.push_back(g);
+    const std::vector<float>& b = base[s >= slices / 3];
+    const size_t offset = (static_cast<size_t>(s) * 7919) % (noise.size() - 512 * 512);
+    float* out = v.voxels.data() + static_cast<size_t>(s) * 512 * 512;
+    for (size_t i = 0; i < b.size(); ++i) out[i] = b[i] <= -3000 ? b[i] : b[i] + noise[offset + i];
+  }
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int slices = argc > 1 ? std::atoi(argv[1]) : 500;
+  const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
+  const int threads = argc > 3 ? std::atoi(argv[3]) : 2;
+  cv::setNumThreads(threads);
+  std::printf("building a %d-slice 512x512 CT (%.0f MB of float voxels)...\n", slices,
+              slices * 512.0 * 512 * 4 / 1e6);
+  const rwd::SeriesVolume v = SyntheticChest(slices);
+  const rwd::rules::QcConfig config;
+  std::vector<double> seconds;
+  rwd::qc::SeriesQc q;
+  for (int i = 0; i < reps + 1; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    q = rwd::qc::RunQc(v, config, nullptr);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (i > 0) seconds.push_back(s);  // the first run warms caches and the thread pool
+  }
+  std::sort(seconds.begin(), seconds.end());
+  std::printf("RunQc, %d threads, %d repetitions: best %.3f s, median %.3f s; verdict %s, %zu flags\n", threads,
+              reps, seconds.front(), seconds[seconds.size() / 2], rwd::qc::VerdictName(q.verdict), q.flags.size());
+  // What the time goes to: each pixel check alone, one run.
+  using Fn = rwd::qc::CheckResult (*)(const rwd::SeriesVolume&, const rwd::qc::Thresholds&);
+  const std::pair<const char*, Fn> pixel_checks[] = {
+      {"fov_truncation", rwd::qc::CheckFovTruncation}, {"motion", rwd::qc::CheckMotion},
+      {"hu_air", rwd::qc::CheckHuAir}, {"hu_fat", rwd::qc::CheckHuFat},
+      {"ct_noise", rwd::qc::CheckCtNoise}, {"metal", rwd::qc::CheckMetal}};
+  for (const auto& [name, fn] : pixel_checks) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const rwd::qc::CheckResult c = fn(v, config.ThresholdsFor(name));
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("  %-16s %6.3f s  %-4s %s\n", name, s, rwd::qc::VerdictName(c.verdict),
+                c.value ? std::to_string(*c.value).c_str() : "-");
+  }
+  return 0;
+}
