@@ -180,3 +180,56 @@ TEST_CASE("derived 3-D rendering: flagged derived_3d only, and quarantined") {
   CHECK(q.quarantine);
   CHECK(q.QuarantineReason() == "QC failed: derived_3d");
 }
+
+// The other checks, each with a defect of its own.
+
+TEST_CASE("a patient moving between slices: flagged motion only") {
+  SeriesVolume ct = CtHeadPhantom(), ct2 = ct, mr = Ch2Series(Plane::kAxial);
+  ShiftSlices(ct, 28, 4);  // 4 mm
+  Expect("ct-moved-4mm", ct, {"motion"});
+  ShiftSlices(ct2, 28, 12);
+  Expect("ct-moved-12mm", ct2, {"motion"});
+  ShiftSlices(mr, 30, 8);
+  Expect("mr-moved-8mm", mr, {"motion"});
+}
+
+TEST_CASE("a head series that stops below the vertex: flagged z_cut only") {
+  SeriesVolume ct = CtHeadPhantom(), ct2 = ct, mr = Ch2Series(Plane::kAxial);
+  RemoveSlices(ct, ct.slices.size() - 5, 5);  // the last slice now 4 mm below the vertex
+  Expect("ct-head-top-cut-15mm", ct, {"z_cut"});
+  RemoveSlices(ct2, ct2.slices.size() - 16, 16);
+  Expect("ct-head-top-cut-48mm", ct2, {"z_cut"});
+  RemoveSlices(mr, mr.slices.size() - 30, 30);
+  Expect("mr-head-top-cut", mr, {"z_cut"});
+  // A chest series is not a head protocol: z_coverage does not apply.
+  SeriesVolume chest = CtBodyPhantom();
+  const qc::SeriesQc q = qc::RunQc(chest, rules::QcConfig{}, nullptr);
+  CHECK(VerdictOf(q, "z_coverage") == qc::Verdict::kNa);
+}
+
+TEST_CASE("header defects: gaps between thick slices, few slices, mixed frames of reference, bad cosines") {
+  SeriesVolume gap = CtHeadPhantom();
+  for (auto& g : gap.slices) g.slice_thickness = 1.5;  // 3 mm apart
+  Expect("ct-thickness-1.5-spacing-3", gap, {"slice_gap"});
+  SeriesVolume few = CtHeadPhantom();
+  RemoveSlices(few, 0, few.slices.size() - 8);  // the top 8 slices, vertex included
+  Expect("ct-8-slices", few, {"too_few_slices"});
+  SeriesVolume mixed = CtHeadPhantom();
+  mixed.slices[5].frame_of_reference_uid = "2.25.2";
+  Expect("ct-two-frames-of-reference", mixed, {"inhomogeneous_series"});
+  SeriesVolume skew = CtHeadPhantom();
+  for (auto& g : skew.slices) (*g.orientation)[4] = 0.98;  // column cosine not unit
+  Expect("ct-non-unit-cosines", skew, {"bad_orientation"});
+}
+
+TEST_CASE("MR with a zero-filled background: SNR from the tissue, still graded") {
+  SeriesVolume clean = Ch2Series(Plane::kAxial), noisy = Ch2Series(Plane::kAxial, 0.15);
+  ZeroBackground(clean, 150);
+  ZeroBackground(noisy, 150);
+  const qc::SeriesQc a = Run("mr-zero-bg", clean), b = Run("mr-zero-bg-noise-0.15", noisy);
+  for (const qc::CheckResult& c : a.checks)
+    if (c.name == "snr") CHECK(c.note == "tissue (background zero-filled)");
+  CHECK(VerdictOf(a, "snr") == qc::Verdict::kPass);
+  CHECK(VerdictOf(b, "snr") != qc::Verdict::kPass);
+  CHECK(VerdictOf(a, "fber") == qc::Verdict::kNa);
+}

@@ -323,6 +323,25 @@ void Tilt(SeriesVolume& v, double degrees, bool header) {
   }
 }
 
+void ShiftSlices(SeriesVolume& v, size_t first, int columns) {
+  for (size_t s = first; s < v.slices.size(); ++s) {
+    auto slice = v.slice(s);
+    for (int r = 0; r < v.rows; ++r) {
+      float* row = slice.data() + static_cast<size_t>(r) * v.columns;
+      std::vector<float> copy(row, row + v.columns);
+      for (int c = 0; c < v.columns; ++c) {
+        const int from = c - columns;
+        row[c] = from >= 0 && from < v.columns ? copy[from] : copy[c < columns ? 0 : v.columns - 1];
+      }
+    }
+  }
+}
+
+void ZeroBackground(SeriesVolume& v, float threshold) {
+  for (float& x : v.voxels)
+    if (x < threshold) x = 0;
+}
+
 void SetImageType(SeriesVolume& v, const std::string& image_type, size_t count) {
   for (size_t i = 0; i < v.slices.size() && (count == 0 || i < count); ++i) v.slices[i].image_type = image_type;
 }

@@ -49,6 +49,12 @@ void OffsetHu(SeriesVolume& v, double hu);
 // positions still stacked along the table; GantryDetectorTilt set when
 // `header` is true.
 void Tilt(SeriesVolume& v, double degrees, bool header);
+// Slices from `first` on moved in-plane by `columns` pixels (the patient
+// moved between two slices).
+void ShiftSlices(SeriesVolume& v, size_t first, int columns);
+// Voxels of the air outside the head set to exactly 0 (a vendor-masked
+// background): every voxel below `threshold`.
+void ZeroBackground(SeriesVolume& v, float threshold);
 // ImageType of the first `count` slices (all when count = 0).
 void SetImageType(SeriesVolume& v, const std::string& image_type, size_t count = 0);
 
