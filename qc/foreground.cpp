@@ -101,6 +101,30 @@ Foreground ForegroundOf(const SeriesVolume& v) {
   return f;
 }
 
+std::optional<double> PixelZ(const SliceGeometry& g, int r, int c) {
+  if (!g.position || !g.orientation) return std::nullopt;
+  const auto [dy, dx] = g.pixel_spacing ? std::pair{(*g.pixel_spacing)[0], (*g.pixel_spacing)[1]}
+                                        : std::pair{1.0, 1.0};
+  return (*g.position)[2] + c * dx * (*g.orientation)[2] + r * dy * (*g.orientation)[5];
+}
+
+std::optional<double> CraniumFloorZ(const SeriesVolume& v, const Foreground& f) {
+  if (!IsHead(v) || v.voxels.empty()) return std::nullopt;
+  std::vector<double> top(v.slices.size(), -1e300);
+  bool geometry = true;
+  for (const SliceGeometry& g : v.slices) geometry = geometry && g.position && g.orientation;
+  if (!geometry) return std::nullopt;
+  ForEachSlice(v.slices.size(), [&](size_t s) {
+    const cv::Rect b = cv::boundingRect(BodyMask(v, s, f));
+    if (b.area() == 0) return;
+    for (int r : {b.y, b.y + b.height - 1})
+      for (int c : {b.x, b.x + b.width - 1}) top[s] = std::max(top[s], *PixelZ(v.slices[s], r, c));
+  });
+  const double highest = *std::max_element(top.begin(), top.end());
+  if (highest < -1e299) return std::nullopt;
+  return highest - kCraniumMm;
+}
+
 std::vector<size_t> SampleSlices(size_t n, size_t k) {
   std::vector<size_t> out;
   if (n <= k) {

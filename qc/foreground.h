@@ -10,6 +10,7 @@
 #include <opencv2/core.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "core/series_volume.h"
@@ -36,6 +37,18 @@ cv::Mat BodyMask(const SeriesVolume& v, size_t s, const Foreground& f);
 // 255 where not body and connected to the image border (external air): the
 // holes of the body (lungs, sinuses, bowel gas) are not external.
 cv::Mat ExternalAir(const cv::Mat& body_mask);
+
+// Head protocols: the coverage checks look at the cranium only, the top
+// kCraniumMm of the head (vertex to below the skull base): below it the
+// neck and shoulders leave most fields of view, by design.
+inline constexpr double kCraniumMm = 120;
+// Patient z (LPS: superior is +) of pixel (r, c) of a slice; nullopt
+// without position/orientation.
+std::optional<double> PixelZ(const SliceGeometry& g, int r, int c);
+// The lowest z the coverage checks count for a head series: the top of the
+// head (highest body pixel over all slices) minus kCraniumMm. nullopt for
+// other series, or without geometry (everything counts).
+std::optional<double> CraniumFloorZ(const SeriesVolume& v, const Foreground& f);
 
 // k indices evenly spread over [0, n) (all of them when n <= k).
 std::vector<size_t> SampleSlices(size_t n, size_t k);

@@ -10,12 +10,15 @@
 // default warns at 5 % (qc/README.md).
 // Sides facing the patient's feet, and for non-head series also the head,
 // are not counted: a body or a neck leaving a sagittal or coronal FOV there
-// is how such series are acquired.
+// is how such series are acquired. In head protocols only the cranium
+// counts (foreground.h: the top 120 mm of the head): the neck and shoulders
+// below it leave most head FOVs.
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 #include "qc/checks.h"
 #include "qc/foreground.h"
@@ -27,18 +30,28 @@ namespace {
 constexpr int kBand = 5;
 constexpr float kOutsideCircleHu = -1500;  // below any air: padding outside the reconstruction circle
 
-// Count and total of body samples along one side band (5 deep, 5-wide mean).
-std::pair<int, int> SideContact(const cv::Mat& band, bool horizontal, float threshold) {
+// Counts body samples along one side band (5 deep, 5-wide mean); sample i
+// lies at (row, column) = at(i) and counts when counted(row, column).
+template <typename At, typename Counted>
+void SideContact(const cv::Mat& band, bool horizontal, float threshold, At at, Counted counted, int& body,
+                 int& total) {
   cv::Mat line, mean;
   cv::reduce(band, line, horizontal ? 0 : 1, cv::REDUCE_AVG, CV_32F);
   cv::blur(line, mean, horizontal ? cv::Size(kBand, 1) : cv::Size(1, kBand), cv::Point(-1, -1), cv::BORDER_REPLICATE);
-  return {cv::countNonZero(mean > threshold), static_cast<int>(mean.total())};
+  const float* p = mean.ptr<float>();
+  for (int i = 0; i < static_cast<int>(mean.total()); ++i) {
+    const auto [r, c] = at(i);
+    if (!counted(r, c)) continue;
+    ++total;
+    body += p[i] > threshold;
+  }
 }
 
 // Not CT: the body is the largest connected part of the (smoothed) mask, so
 // that ghosts and wrap-around copies at the border are not taken for a
 // body cut by the FOV. Samples: the mask two pixels inside each side.
-std::pair<int, int> LargestBodyContact(const cv::Mat& mask, const bool count[4]) {
+template <typename Counted>
+std::pair<int, int> LargestBodyContact(const cv::Mat& mask, const bool count[4], Counted counted) {
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
   int largest = 0, largest_area = 0;
@@ -49,6 +62,7 @@ std::pair<int, int> LargestBodyContact(const cv::Mat& mask, const bool count[4])
     }
   int body = 0, total = 0;
   auto sample = [&](int r, int c) {
+    if (!counted(r, c)) return;
     ++total;
     body += largest > 0 && labels.at<int>(r, c) == largest;
   };
@@ -96,7 +110,8 @@ Circle FindCircle(const cv::Mat& m, const SeriesVolume& v) {
   return c;
 }
 
-double CircleContact(const cv::Mat& m, const Circle& c, float threshold) {
+template <typename Counted>
+double CircleContact(const cv::Mat& m, const Circle& c, float threshold, Counted counted) {
   constexpr int kSamples = 720;
   int body = 0, total = 0;
   const double r = c.radius - 3;
@@ -104,7 +119,7 @@ double CircleContact(const cv::Mat& m, const Circle& c, float threshold) {
     const double a = 2 * std::numbers::pi * k / kSamples;
     const int x = static_cast<int>(std::lround(c.cx + r * std::cos(a)));
     const int y = static_cast<int>(std::lround(c.cy + r * std::sin(a)));
-    if (x < 1 || y < 1 || x >= m.cols - 1 || y >= m.rows - 1) continue;
+    if (x < 1 || y < 1 || x >= m.cols - 1 || y >= m.rows - 1 || !counted(y, x)) continue;
     ++total;
     body += cv::mean(m(cv::Rect(x - 1, y - 1, 3, 3)))[0] > threshold;
   }
@@ -118,6 +133,7 @@ CheckResult CheckFovTruncation(const SeriesVolume& v, const Thresholds& t) {
   if (v.rows < 2 * kBand || v.columns < 2 * kBand) return NotApplicable("fov_truncation", "image too small");
   const Foreground fg = ForegroundOf(v);
   const bool head = IsHead(v);
+  const std::optional<double> floor = CraniumFloorZ(v, fg);
   std::vector<double> per_slice(v.slices.size(), 0.0);
   ForEachSlice(v.slices.size(), [&](size_t s) {
     const cv::Mat m = SliceMat(v, s);
@@ -128,24 +144,33 @@ CheckResult CheckFovTruncation(const SeriesVolume& v, const Thresholds& t) {
       for (int k = 0; k < 4; ++k)
         if (outward_z[k] < -0.7 || (!head && outward_z[k] > 0.7)) count[k] = false;
     }
+    auto counted = [&](int r, int c) {
+      if (!floor) return true;
+      const auto z = PixelZ(v.slices[s], r, c);
+      return !z || *z >= *floor;
+    };
     int body = 0, total = 0;
     if (IsCt(v)) {
-      const cv::Rect sides[4] = {{0, 0, m.cols, kBand}, {0, m.rows - kBand, m.cols, kBand},
-                                 {0, 0, kBand, m.rows}, {m.cols - kBand, 0, kBand, m.rows}};
-      for (int k = 0; k < 4; ++k) {
-        if (!count[k]) continue;
-        auto [b, n] = SideContact(m(sides[k]), k < 2, fg.threshold);
-        body += b;
-        total += n;
-      }
+      const int d = kBand / 2, rows = m.rows, cols = m.cols;
+      if (count[0])
+        SideContact(m(cv::Rect(0, 0, cols, kBand)), true, fg.threshold, [&](int i) { return std::pair{d, i}; },
+                    counted, body, total);
+      if (count[1])
+        SideContact(m(cv::Rect(0, rows - kBand, cols, kBand)), true, fg.threshold,
+                    [&](int i) { return std::pair{rows - 1 - d, i}; }, counted, body, total);
+      if (count[2])
+        SideContact(m(cv::Rect(0, 0, kBand, rows)), false, fg.threshold, [&](int i) { return std::pair{i, d}; },
+                    counted, body, total);
+      if (count[3])
+        SideContact(m(cv::Rect(cols - kBand, 0, kBand, rows)), false, fg.threshold,
+                    [&](int i) { return std::pair{i, cols - 1 - d}; }, counted, body, total);
     } else {
-      auto [b, n] = LargestBodyContact(BodyMask(v, s, fg), count);
-      body = b;
-      total = n;
+      std::tie(body, total) = LargestBodyContact(BodyMask(v, s, fg), count, counted);
     }
     double contact = total ? static_cast<double>(body) / total : 0.0;
     if (IsCt(v))
-      if (const Circle c = FindCircle(m, v); c.present) contact = std::max(contact, CircleContact(m, c, fg.threshold));
+      if (const Circle c = FindCircle(m, v); c.present)
+        contact = std::max(contact, CircleContact(m, c, fg.threshold, counted));
     per_slice[s] = contact;
   });
   return Grade("fov_truncation", Quantile(per_slice, 0.95), t, "95th percentile over slices");

@@ -26,7 +26,7 @@ const std::vector<QcCheckDefault>& QcCheckDefaults() {
       {"slice_spacing", "inconsistent_spacing", "ratio", kHi, {0.01, 0.10}, false, {}},
       {"missing_slice", "missing_slice", "slices", kHi, {1, 2}, false, {}},
       {"gantry_tilt", "gantry_tilt", "degrees", kHi, {0.5, 5.0}, false, {}},
-      {"slice_gap", "slice_gap", "ratio", kHi, {1.05, kNone}, false, {}},
+      {"slice_gap", "slice_gap", "ratio", kHi, {1.5, kNone}, false, {}},
       {"slice_count", "too_few_slices", "slices", kLo, {10, kNone}, false, {}},
       {"derived_3d", "derived_3d", "slices", kHi, {1, 1}, false, QcAction::kQuarantine},
       // Coverage (pixels).

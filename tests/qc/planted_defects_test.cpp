@@ -57,6 +57,12 @@ TEST_CASE("clean series pass with no flag") {
   Expect("mr-axial", Ch2Series(Plane::kAxial), {});
   Expect("mr-sagittal", Ch2Series(Plane::kSagittal), {});
   Expect("mr-coronal", Ch2Series(Plane::kCoronal), {});
+  // ch2's whole box: the neck and shoulders leave the FOV below the cranium.
+  Expect("mr-axial-whole-box", Ch2Series(Plane::kAxial, 0.01, 2, 0, 1, 0), {});
+  Expect("mr-sagittal-whole-box", Ch2Series(Plane::kSagittal, 0.01, 2, 0, 1, 0), {});
+  Expect("mr-coronal-whole-box", Ch2Series(Plane::kCoronal, 0.01, 2, 0, 1, 0), {});
+  Expect("mr-axial-1mm", Ch2Series(Plane::kAxial, 0.01, 1), {});
+  Expect("mr-axial-template-background", Ch2Series(Plane::kAxial, 0.0), {});  // zero-filled air
   Expect("ct-head", CtHeadPhantom(), {});
   Expect("ct-chest", CtBodyPhantom(), {});
 }
@@ -199,8 +205,15 @@ TEST_CASE("a head series that stops below the vertex: flagged z_cut only") {
   Expect("ct-head-top-cut-15mm", ct, {"z_cut"});
   RemoveSlices(ct2, ct2.slices.size() - 16, 16);
   Expect("ct-head-top-cut-48mm", ct2, {"z_cut"});
-  RemoveSlices(mr, mr.slices.size() - 30, 30);
-  Expect("mr-head-top-cut", mr, {"z_cut"});
+  RemoveSlices(mr, mr.slices.size() - 10, 10);  // 20 mm off the top: 104 mm left
+  Expect("mr-head-top-cut-20mm", mr, {"z_cut"});
+  // A slab (under 100 mm) through the brain is partial by design.
+  SeriesVolume slab = Ch2Series(Plane::kAxial);
+  RemoveSlices(slab, slab.slices.size() - 20, 20);
+  RemoveSlices(slab, 0, 10);
+  const qc::SeriesQc slab_qc = Run("mr-axial-slab-64mm", slab);
+  CHECK(slab_qc.flags.empty());
+  CHECK(VerdictOf(slab_qc, "z_coverage") == qc::Verdict::kNa);
   // A chest series is not a head protocol: z_coverage does not apply.
   SeriesVolume chest = CtBodyPhantom();
   const qc::SeriesQc q = qc::RunQc(chest, rules::QcConfig{}, nullptr);

@@ -44,7 +44,7 @@ Vec3 Normal(const std::array<double, 6>& o) {
 
 }  // namespace
 
-SeriesVolume Ch2Series(Plane plane, double noise, int step, double ghost, uint32_t seed) {
+SeriesVolume Ch2Series(Plane plane, double noise, int step, double ghost, uint32_t seed, int from_mm) {
   const NiftiVolume& n = Ch2();
   std::vector<float> sorted = n.voxels;
   std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(sorted.size() * 0.99), sorted.end());
@@ -57,9 +57,7 @@ SeriesVolume Ch2Series(Plane plane, double noise, int step, double ghost, uint32
   // Axial: rows A->P (j reversed), columns R->L (i reversed), slices I->S.
   // Sagittal: rows S->I, columns A->P, slices R->L. Coronal: rows S->I,
   // columns R->L, slices A->P.
-  // The field of view starts kNeck mm above ch2's lowest slice: below, the
-  // box of the template cuts the neck and shoulders at its sides.
-  constexpr int kNeck = 56;
+  const int kNeck = from_mm;
   int count = 0, first = 0;
   std::array<double, 6> o{};
   switch (plane) {

@@ -16,8 +16,10 @@ enum class Plane { kAxial, kSagittal, kCoronal };
 
 // ch2 (1 mm, T1) resliced in `plane`, every `step`-th slice, scaled so that
 // its 99th percentile is 1000, with Rician noise of sigma = noise * 1000.
+// The field of view starts `from_mm` above ch2's lowest slice (below 56 mm
+// the template's box cuts the neck and shoulders at its sides).
 SeriesVolume Ch2Series(Plane plane, double noise = 0.01, int step = 2, double ghost = 0,
-                       uint32_t seed = 1);
+                       uint32_t seed = 1, int from_mm = 56);
 
 // A CT head (BodyPartExamined HEAD) from below the skull base to above the
 // vertex: 256 x 256 at 1 mm, `slices` x 3 mm, noise sigma 8 HU.
