@@ -39,7 +39,7 @@ const std::vector<QcCheckDefault>& QcCheckDefaults() {
       {"ct_noise", "high_noise", "HU", kHi, {35, 60}, true, {}},
       {"metal", "metal_streak", "cm3", kHi, {0.05, 1.0}, false, {}},
       // MR.
-      {"snr", "low_snr", "ratio", kLo, {12, 6}, true, {}},
+      {"snr", "low_snr", "ratio", kLo, {15, 7}, true, {}},
       {"ghosting", "motion_ghosting", "ratio", kHi, {0.015, 0.05}, true, {}},
       {"efc", "efc_outlier", "ratio", kHi, {kNone, kNone}, true, {}},
       {"fber", "fber_outlier", "ratio", kLo, {kNone, kNone}, true, {}},
