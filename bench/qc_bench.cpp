@@ -2,7 +2,9 @@
 // cores). Builds a synthetic chest CT in memory (body, fat, lungs, spine,
 // reconstruction circle, Gaussian noise), then times RunQc, best and median
 // of the repetitions. Usage: qc_bench [slices] [repetitions] [threads]
-// (threads: OpenCV's pool size, default 2).
+// [ct|head|mr] (threads: OpenCV's pool size, default 2; head: the same CT
+// labelled BodyPartExamined HEAD, which adds the head-protocol passes; mr:
+// a 256 x 256 3-D T1-like head, `slices` sagittal slices).
 #include <opencv2/core.hpp>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "qc/checks.h"
@@ -72,16 +75,58 @@ rwd::SeriesVolume SyntheticChest(int slices) {
   return v;
 }
 
+// A 3-D T1-like head: 256 x 256 sagittal slices at 1 mm, an ellipsoid
+// head (scalp, grey and white matter), Rician noise sigma 20 on ~1000.
+rwd::SeriesVolume SyntheticMrHead(int slices) {
+  rwd::SeriesVolume v;
+  v.facts.modality = "MR";
+  v.facts.body_part = "HEAD";
+  v.facts.phase_encoding_direction = "ROW";
+  v.rows = v.columns = 256;
+  std::mt19937 rng(2);
+  std::normal_distribution<float> gauss(0.0f, 20.0f);
+  std::vector<float> noise(1 << 20);
+  for (float& n : noise) n = gauss(rng);
+  v.voxels.resize(static_cast<size_t>(slices) * 256 * 256);
+  for (int s = 0; s < slices; ++s) {
+    rwd::SliceGeometry g;
+    g.instance_number = s + 1;
+    g.position = rwd::Vec3{s - slices / 2.0, -128, 128};
+    g.orientation = std::array<double, 6>{0, 1, 0, 0, 0, -1};
+    g.pixel_spacing = std::array<double, 2>{1, 1};
+    g.slice_thickness = 1;
+    g.rows = g.columns = 256;
+    g.bits_stored = 12;
+    g.frame_of_reference_uid = "2.25.1";
+    g.image_type = "ORIGINAL\\PRIMARY\\M\\ND";
+    v.slices.push_back(g);
+    float* out = v.voxels.data() + static_cast<size_t>(s) * 256 * 256;
+    const size_t offset = (static_cast<size_t>(s) * 7919) % (noise.size() - 2 * 256 * 256);
+    const double x = (s - slices / 2.0) / 75.0;
+    for (int r = 0; r < 256; ++r)
+      for (int c = 0; c < 256; ++c) {
+        const double y = (c - 128) / 95.0, z = (r - 118) / 105.0, rho = std::sqrt(x * x + y * y + z * z);
+        const float signal = rho > 1 ? 0 : rho > 0.93 ? 900 : rho > 0.6 ? 550 : 800;
+        const size_t i = static_cast<size_t>(r) * 256 + c;
+        const float a = signal + noise[offset + i], b = noise[offset + 256 * 256 + i];
+        out[i] = std::sqrt(a * a + b * b);
+      }
+  }
+  return v;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const int slices = argc > 1 ? std::atoi(argv[1]) : 500;
   const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
   const int threads = argc > 3 ? std::atoi(argv[3]) : 2;
+  const std::string kind = argc > 4 ? argv[4] : "ct";  // ct | head (the CT labelled HEAD) | mr
   cv::setNumThreads(threads);
-  std::printf("building a %d-slice 512x512 CT (%.0f MB of float voxels)...\n", slices,
-              slices * 512.0 * 512 * 4 / 1e6);
-  const rwd::SeriesVolume v = SyntheticChest(slices);
+  rwd::SeriesVolume v = kind == "mr" ? SyntheticMrHead(slices) : SyntheticChest(slices);
+  if (kind == "head") v.facts.body_part = "HEAD";
+  std::printf("%s: %d slices of %dx%d (%.0f MB of float voxels)\n", kind.c_str(), slices, v.rows, v.columns,
+              v.voxels.size() * 4 / 1e6);
   const rwd::rules::QcConfig config;
   std::vector<double> seconds;
   rwd::qc::SeriesQc q;
@@ -99,7 +144,10 @@ int main(int argc, char** argv) {
   const std::pair<const char*, Fn> pixel_checks[] = {
       {"fov_truncation", rwd::qc::CheckFovTruncation}, {"motion", rwd::qc::CheckMotion},
       {"hu_air", rwd::qc::CheckHuAir}, {"hu_fat", rwd::qc::CheckHuFat},
-      {"ct_noise", rwd::qc::CheckCtNoise}, {"metal", rwd::qc::CheckMetal}};
+      {"ct_noise", rwd::qc::CheckCtNoise}, {"metal", rwd::qc::CheckMetal},
+      {"z_coverage", rwd::qc::CheckZCoverage}, {"snr", rwd::qc::CheckSnr},
+      {"ghosting", rwd::qc::CheckGhosting}, {"efc", rwd::qc::CheckEfc},
+      {"fber", rwd::qc::CheckFber}, {"cjv", rwd::qc::CheckCjv}};
   for (const auto& [name, fn] : pixel_checks) {
     const auto t0 = std::chrono::steady_clock::now();
     const rwd::qc::CheckResult c = fn(v, config.ThresholdsFor(name));

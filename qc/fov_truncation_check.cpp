@@ -93,10 +93,10 @@ Circle FindCircle(const cv::Mat& m, const SeriesVolume& v) {
   c.cy = r1 / 2.0;
   std::vector<double> radii;
   for (int k = 0; k < 16; ++k) {
-    const double a = k * std::numbers::pi / 8;
+    const double a = k * std::numbers::pi / 8, ca = std::cos(a), sa = std::sin(a);
     for (double r = 1; r < std::hypot(c.cx, c.cy); r += 1) {
-      const int x = static_cast<int>(std::lround(c.cx + r * std::cos(a)));
-      const int y = static_cast<int>(std::lround(c.cy + r * std::sin(a)));
+      const int x = static_cast<int>(std::lround(c.cx + r * ca));
+      const int y = static_cast<int>(std::lround(c.cy + r * sa));
       if (x < 0 || y < 0 || x > c1 || y > r1) break;
       if (padding(m.at<float>(y, x))) {
         radii.push_back(r);
@@ -110,18 +110,32 @@ Circle FindCircle(const cv::Mat& m, const SeriesVolume& v) {
   return c;
 }
 
-template <typename Counted>
-double CircleContact(const cv::Mat& m, const Circle& c, float threshold, Counted counted) {
+// Sample points 3 pixels inside the circle (computed once per series).
+std::vector<cv::Point> CircleSamples(const Circle& c, int rows, int cols) {
   constexpr int kSamples = 720;
-  int body = 0, total = 0;
+  std::vector<cv::Point> points;
   const double r = c.radius - 3;
   for (int k = 0; k < kSamples; ++k) {
     const double a = 2 * std::numbers::pi * k / kSamples;
     const int x = static_cast<int>(std::lround(c.cx + r * std::cos(a)));
     const int y = static_cast<int>(std::lround(c.cy + r * std::sin(a)));
-    if (x < 1 || y < 1 || x >= m.cols - 1 || y >= m.rows - 1 || !counted(y, x)) continue;
+    if (x >= 1 && y >= 1 && x < cols - 1 && y < rows - 1) points.emplace_back(x, y);
+  }
+  return points;
+}
+
+template <typename Counted>
+double CircleContact(const cv::Mat& m, const std::vector<cv::Point>& points, float threshold, Counted counted) {
+  int body = 0, total = 0;
+  for (const cv::Point& pt : points) {
+    if (!counted(pt.y, pt.x)) continue;
     ++total;
-    body += cv::mean(m(cv::Rect(x - 1, y - 1, 3, 3)))[0] > threshold;
+    float sum = 0;
+    for (int dy = -1; dy <= 1; ++dy) {
+      const float* p = m.ptr<float>(pt.y + dy) + pt.x;
+      sum += p[-1] + p[0] + p[1];
+    }
+    body += sum / 9 > threshold;
   }
   return total ? static_cast<double>(body) / total : 0.0;
 }
@@ -134,6 +148,11 @@ CheckResult CheckFovTruncation(const SeriesVolume& v, const Thresholds& t) {
   const Foreground fg = ForegroundOf(v);
   const bool head = IsHead(v);
   const std::optional<double> floor = CraniumFloorZ(v, fg);
+  // CT: the reconstruction circle, found on the middle slice (one FOV per series).
+  std::vector<cv::Point> circle;
+  if (IsCt(v))
+    if (const Circle c = FindCircle(SliceMat(v, v.slices.size() / 2), v); c.present)
+      circle = CircleSamples(c, v.rows, v.columns);
   std::vector<double> per_slice(v.slices.size(), 0.0);
   ForEachSlice(v.slices.size(), [&](size_t s) {
     const cv::Mat m = SliceMat(v, s);
@@ -168,9 +187,7 @@ CheckResult CheckFovTruncation(const SeriesVolume& v, const Thresholds& t) {
       std::tie(body, total) = LargestBodyContact(BodyMask(v, s, fg), count, counted);
     }
     double contact = total ? static_cast<double>(body) / total : 0.0;
-    if (IsCt(v))
-      if (const Circle c = FindCircle(m, v); c.present)
-        contact = std::max(contact, CircleContact(m, c, fg.threshold, counted));
+    if (!circle.empty()) contact = std::max(contact, CircleContact(m, circle, fg.threshold, counted));
     per_slice[s] = contact;
   });
   return Grade("fov_truncation", Quantile(per_slice, 0.95), t, "95th percentile over slices");
