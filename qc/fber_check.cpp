@@ -13,14 +13,14 @@ namespace rwd::qc {
 CheckResult CheckFber(const SeriesVolume& v, const Thresholds& t) {
   if (!IsMr(v)) return NotApplicable("fber", "not MR");
   if (v.voxels.empty()) return NotApplicable("fber", "no voxels");
-  MrRegions r = CollectMrRegions(v);
+  MrRegions storage;
+  const MrRegions& r = CollectMrRegions(v, storage);
   if (r.head.size() < 1000 || r.air.size() < 1000) return NotApplicable("fber", "no head or no air");
   if (r.suppressed()) return NotApplicable("fber", "background zero-filled");
-  for (float& x : r.head) x *= x;
-  for (float& x : r.air) x *= x;
-  const double bg = QuantileF(std::move(r.air), 0.5);
-  if (!(bg > 0)) return NotApplicable("fber", "background zero-filled");
-  return Grade("fber", QuantileF(std::move(r.head), 0.5) / bg, t);
+  // The median of squares of non-negative values is the square of the median.
+  const double air = r.air_median, head = r.head_median;
+  if (!(air > 0)) return NotApplicable("fber", "background zero-filled");
+  return Grade("fber", (head * head) / (air * air), t);
 }
 
 }  // namespace rwd::qc

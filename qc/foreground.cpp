@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "qc/robust_stats.h"
+#include "qc/series_cache.h"
 
 namespace rwd::qc {
 namespace {
@@ -68,10 +69,20 @@ cv::Mat Smoothed(const SeriesVolume& v, size_t s, const Foreground& f) {
   return out;
 }
 
-cv::Mat BodyMask(const SeriesVolume& v, size_t s, const Foreground& f) {
+namespace {
+cv::Mat ComputeBodyMask(const SeriesVolume& v, size_t s, const Foreground& f) {
   cv::Mat mask;
   cv::compare(Smoothed(v, s, f), f.threshold, mask, cv::CMP_GT);
   return mask;
+}
+}  // namespace
+
+cv::Mat BodyMask(const SeriesVolume& v, size_t s, const Foreground& f) {
+  SeriesCache* cache = f.box > 1 ? FindSeriesCache(v) : nullptr;  // unsmoothed masks are cheaper than a copy
+  if (!cache || cache->foreground.threshold != f.threshold || cache->foreground.box != f.box)
+    return ComputeBodyMask(v, s, f);
+  std::call_once(cache->mask_once[s], [&] { cache->masks[s] = ComputeBodyMask(v, s, f); });
+  return cache->masks[s];
 }
 
 cv::Mat ExternalAir(const cv::Mat& body_mask) {
@@ -83,7 +94,8 @@ cv::Mat ExternalAir(const cv::Mat& body_mask) {
   return air;
 }
 
-Foreground ForegroundOf(const SeriesVolume& v) {
+namespace {
+Foreground ComputeForeground(const SeriesVolume& v) {
   Foreground f;
   if (IsCt(v)) {
     f.threshold = -500;
@@ -100,6 +112,14 @@ Foreground ForegroundOf(const SeriesVolume& v) {
   f.threshold = OtsuThreshold(std::move(sample));
   return f;
 }
+}  // namespace
+
+Foreground ForegroundOf(const SeriesVolume& v) {
+  SeriesCache* cache = FindSeriesCache(v);
+  if (!cache) return ComputeForeground(v);
+  std::call_once(cache->foreground_once, [&] { cache->foreground = ComputeForeground(v); });
+  return cache->foreground;
+}
 
 std::optional<double> PixelZ(const SliceGeometry& g, int r, int c) {
   if (!g.position || !g.orientation) return std::nullopt;
@@ -108,8 +128,8 @@ std::optional<double> PixelZ(const SliceGeometry& g, int r, int c) {
   return (*g.position)[2] + c * dx * (*g.orientation)[2] + r * dy * (*g.orientation)[5];
 }
 
-std::optional<double> CraniumFloorZ(const SeriesVolume& v, const Foreground& f) {
-  if (!IsHead(v) || v.voxels.empty()) return std::nullopt;
+namespace {
+std::optional<double> ComputeCraniumFloorZ(const SeriesVolume& v, const Foreground& f) {
   std::vector<double> top(v.slices.size(), -1e300);
   bool geometry = true;
   for (const SliceGeometry& g : v.slices) geometry = geometry && g.position && g.orientation;
@@ -123,6 +143,15 @@ std::optional<double> CraniumFloorZ(const SeriesVolume& v, const Foreground& f) 
   const double highest = *std::max_element(top.begin(), top.end());
   if (highest < -1e299) return std::nullopt;
   return highest - kCraniumMm;
+}
+}  // namespace
+
+std::optional<double> CraniumFloorZ(const SeriesVolume& v, const Foreground& f) {
+  if (!IsHead(v) || v.voxels.empty()) return std::nullopt;
+  SeriesCache* cache = FindSeriesCache(v);
+  if (!cache) return ComputeCraniumFloorZ(v, f);
+  std::call_once(cache->floor_once, [&] { cache->cranium_floor = ComputeCraniumFloorZ(v, f); });
+  return cache->cranium_floor;
 }
 
 std::vector<size_t> SampleSlices(size_t n, size_t k) {

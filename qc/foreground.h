@@ -32,7 +32,8 @@ Foreground ForegroundOf(const SeriesVolume& v);
 cv::Mat SliceMat(const SeriesVolume& v, size_t s);
 // Slice s smoothed as `f` says (a copy when box > 1, else the view).
 cv::Mat Smoothed(const SeriesVolume& v, size_t s, const Foreground& f);
-// CV_8U, 255 where the (smoothed) voxel is above the threshold.
+// CV_8U, 255 where the (smoothed) voxel is above the threshold. Read-only:
+// during RunQc smoothed masks are shared (series_cache.h).
 cv::Mat BodyMask(const SeriesVolume& v, size_t s, const Foreground& f);
 // 255 where not body and connected to the image border (external air): the
 // holes of the body (lungs, sinuses, bowel gas) are not external.

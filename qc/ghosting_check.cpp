@@ -5,7 +5,7 @@
 // direction, minus the head (dilated 5 px), is the ghost region G; the air
 // elsewhere (beyond 10 px of the head) is the reference B.
 // Value: (mean(G) - mean(B)) / mean(head), over slices whose head is at
-// least 10 % of the largest; along InPlanePhaseEncodingDirection (0018,1312)
+// least 10 % of the largest (up to 48 of them, evenly spaced); along InPlanePhaseEncodingDirection (0018,1312)
 // when given (ROW: along the rows, COL: along the columns), else the larger
 // of both. Subtracting B keeps plain noise out of it. Cohort z applies.
 #include <opencv2/imgproc.hpp>
@@ -45,12 +45,20 @@ std::optional<double> GhostRatio(const SeriesVolume& v, bool along_row) {
   ForEachSlice(v.slices.size(), [&](size_t s) { area[s] = cv::countNonZero(BodyMask(v, s, fg)); });
   const double max_area = *std::max_element(area.begin(), area.end());
   if (max_area <= 0) return std::nullopt;
-  const cv::Mat k5 = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(11, 11));
-  const cv::Mat k10 = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(21, 21));
+  const cv::Mat k5 = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(11, 11));
+  const cv::Mat k10 = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(21, 21));
+  std::vector<size_t> used;
+  for (size_t s = 0; s < v.slices.size(); ++s)
+    if (area[s] >= 0.1 * max_area) used.push_back(s);
+  used = [&] {
+    std::vector<size_t> out;
+    for (size_t i : SampleSlices(used.size(), 48)) out.push_back(used[i]);
+    return out;
+  }();
   Sums total;
   std::mutex mu;
-  ForEachSlice(v.slices.size(), [&](size_t s) {
-    if (area[s] < 0.1 * max_area) return;
+  ForEachSlice(used.size(), [&](size_t k) {
+    const size_t s = used[k];
     const cv::Mat m = SliceMat(v, s);
     const cv::Mat head = BodyMask(v, s, fg);
     cv::Mat near5, near10;

@@ -2,15 +2,19 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <mutex>
 
 #include "qc/foreground.h"
+#include "qc/series_cache.h"
 
 namespace rwd::qc {
 
-MrRegions CollectMrRegions(const SeriesVolume& v, size_t max_slices) {
+namespace {
+MrRegions Collect(const SeriesVolume& v, size_t max_slices) {
   const Foreground fg = ForegroundOf(v);
-  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(21, 21));
+  const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(21, 21));
   MrRegions out;
   size_t zeros = 0;
   std::mutex mu;
@@ -43,7 +47,38 @@ MrRegions CollectMrRegions(const SeriesVolume& v, size_t max_slices) {
     zeros += z;
   });
   out.air_zero_fraction = out.air.empty() ? 1.0 : static_cast<double>(zeros) / out.air.size();
+  if (!out.head.empty()) {
+    std::vector<float> h = out.head;
+    auto at = [&](double q) {
+      const auto k = static_cast<long>(q * static_cast<double>(h.size() - 1));
+      std::nth_element(h.begin(), h.begin() + k, h.end());
+      return static_cast<double>(h[k]);
+    };
+    out.head_median = at(0.5);
+    out.head_q20 = at(0.2);
+    out.head_q80 = at(0.8);
+  }
+  if (!out.air.empty()) {
+    std::vector<float> a = out.air;
+    const size_t k = a.size() / 2;
+    std::nth_element(a.begin(), a.begin() + static_cast<long>(k), a.end());
+    out.air_median = a[k];
+    for (float& x : a) x = std::abs(x - static_cast<float>(out.air_median));
+    std::nth_element(a.begin(), a.begin() + static_cast<long>(k), a.end());
+    out.air_mad = a[k];
+  }
   return out;
+}
+}  // namespace
+
+const MrRegions& CollectMrRegions(const SeriesVolume& v, MrRegions& storage) {
+  SeriesCache* cache = FindSeriesCache(v);
+  if (!cache) {
+    storage = Collect(v, kMrRegionSlices);
+    return storage;
+  }
+  std::call_once(cache->regions_once, [&] { cache->regions = Collect(v, kMrRegionSlices); });
+  return cache->regions;
 }
 
 }  // namespace rwd::qc

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "qc/checks.h"
+#include "qc/series_cache.h"
 
 namespace rwd::qc {
 namespace {
@@ -44,6 +45,7 @@ std::string SeriesQc::QuarantineReason() const {
 
 SeriesQc RunQc(const SeriesVolume& volume, const rules::QcConfig& config, const CohortStats* history) {
   SeriesQc out;
+  const ScopedSeriesCache cache(volume);  // shared masks and regions while the checks run
   const bool voxels = !volume.voxels.empty() &&
                       volume.voxels.size() == volume.slice_size() * volume.slices.size();
   for (const Entry& e : Entries()) {

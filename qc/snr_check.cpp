@@ -23,13 +23,6 @@
 namespace rwd::qc {
 namespace {
 
-double RobustSd(const std::vector<float>& values) {
-  const float med = QuantileF(values, 0.5);
-  std::vector<float> dev(values.size());
-  for (size_t i = 0; i < values.size(); ++i) dev[i] = std::abs(values[i] - med);
-  return 1.4826 * QuantileF(std::move(dev), 0.5);
-}
-
 // Mode of the 5x5 local SD inside the eroded head, over up to 32 slices.
 double TissueNoise(const SeriesVolume& v, double head_median) {
   const Foreground fg = ForegroundOf(v);
@@ -69,11 +62,12 @@ double TissueNoise(const SeriesVolume& v, double head_median) {
 CheckResult CheckSnr(const SeriesVolume& v, const Thresholds& t) {
   if (!IsMr(v)) return NotApplicable("snr", "not MR");
   if (v.voxels.empty()) return NotApplicable("snr", "no voxels");
-  const MrRegions regions = CollectMrRegions(v);
+  MrRegions storage;
+  const MrRegions& regions = CollectMrRegions(v, storage);
   if (regions.head.size() < 1000) return NotApplicable("snr", "no head in the images");
-  const double signal = QuantileF(regions.head, 0.5);
+  const double signal = regions.head_median;
   if (!regions.suppressed() && regions.air.size() >= 1000) {
-    const double sigma = RobustSd(regions.air) / std::sqrt((4 - std::numbers::pi) / 2);
+    const double sigma = 1.4826 * regions.air_mad / std::sqrt((4 - std::numbers::pi) / 2);
     if (sigma > 0) return Grade("snr", signal / sigma, t, "Dietrich (air background)");
   }
   const double sigma = TissueNoise(v, signal);
