@@ -48,10 +48,13 @@ SeriesQc RunQc(const SeriesVolume& volume, const rules::QcConfig& config, const 
   const ScopedSeriesCache cache(volume);  // shared masks and regions while the checks run
   const bool voxels = !volume.voxels.empty() &&
                       volume.voxels.size() == volume.slice_size() * volume.slices.size();
+  bool rendering = false;  // derived_3d found renderings: their pixels are not tomographic values
   for (const Entry& e : Entries()) {
     CheckResult r;
     if (e.needs_voxels && !voxels) {
       r = NotApplicable(e.name, "no voxels");
+    } else if (e.needs_voxels && rendering) {
+      r = NotApplicable(e.name, "derived 3-D rendering: pixels are not modality values");
     } else {
       try {
         r = e.fn(volume, config.ThresholdsFor(e.name));
@@ -59,6 +62,7 @@ SeriesQc RunQc(const SeriesVolume& volume, const rules::QcConfig& config, const 
         r = NotApplicable(e.name, "could not be computed");  // e.g. an OpenCV error on odd sizes
       }
     }
+    if (r.name == "derived_3d" && r.value && *r.value > 0) rendering = true;
     if (history) r = ApplyCohort(std::move(r), *history, config);
     const rules::QcAction action = config.ActionFor(e.name);
     if (action != rules::QcAction::kIgnore) {

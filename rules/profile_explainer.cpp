@@ -51,8 +51,9 @@ std::vector<std::string> ExplainQc(const Profile& p) {
     const QcThresholds t = qc.ThresholdsFor(d.name);
     const char* op = d.direction == QcDirection::kHigherWorse ? ">= " : "< ";
     std::string s = std::string("QC check ") + d.name + " (flag " + d.flag + "): ";
-    if (t.warn) s += "warn at " + std::string(op) + Num(*t.warn) + " " + d.unit;
-    if (t.fail) s += std::string(t.warn ? ", " : "") + "fail at " + op + Num(*t.fail) + " " + d.unit;
+    const bool warn = t.warn && !(t.fail && *t.fail == *t.warn);  // warn == fail: it only fails
+    if (warn) s += "warn at " + std::string(op) + Num(*t.warn) + " " + d.unit;
+    if (t.fail) s += std::string(warn ? ", " : "") + "fail at " + op + Num(*t.fail) + " " + d.unit;
     if (!t.warn && !t.fail) s += "no absolute threshold";
     if (d.cohort) s += "; cohort z";
     s += std::string("; on failure: ") + QcActionName(qc.ActionFor(d.name));

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -35,20 +36,28 @@ qc::SeriesQc Run(const std::string& name, const SeriesVolume& v) {
   return q;
 }
 
-void Expect(const std::string& name, const SeriesVolume& v, const std::set<std::string>& flags) {
-  const qc::SeriesQc q = Run(name, v);
-  INFO(name);
-  CHECK(Join(Flags(q)) == Join(flags));
-  CHECK(q.verdict == (flags.empty() ? qc::Verdict::kPass : q.verdict));
-  if (flags.empty()) CHECK(q.verdict == qc::Verdict::kPass);
-  else CHECK((q.verdict == qc::Verdict::kWarn || q.verdict == qc::Verdict::kFail));
-}
-
 // The verdict a check gave.
 qc::Verdict VerdictOf(const qc::SeriesQc& q, const std::string& check) {
   for (const qc::CheckResult& c : q.checks)
     if (c.name == check) return c.verdict;
   return qc::Verdict::kNa;
+}
+
+struct Level {
+  std::string check;
+  qc::Verdict verdict;
+};
+const qc::Verdict kWarn = qc::Verdict::kWarn, kFail = qc::Verdict::kFail;
+
+// Exactly `flags` are raised; when `level` is given, that check's verdict.
+void Expect(const std::string& name, const SeriesVolume& v, const std::set<std::string>& flags,
+            std::optional<Level> level = std::nullopt) {
+  const qc::SeriesQc q = Run(name, v);
+  INFO(name);
+  if (level) CHECK_MESSAGE(VerdictOf(q, level->check) == level->verdict, level->check);
+  CHECK(Join(Flags(q)) == Join(flags));
+  if (flags.empty()) CHECK(q.verdict == qc::Verdict::kPass);
+  else CHECK((q.verdict == qc::Verdict::kWarn || q.verdict == qc::Verdict::kFail));
 }
 
 }  // namespace
@@ -93,14 +102,14 @@ int HeadMarginColumns(const SeriesVolume& v) {
 TEST_CASE("missing slices: flagged missing_slice only") {
   SeriesVolume mr = Ch2Series(Plane::kAxial), mr3 = mr;
   RemoveSlices(mr, 30, 1);
-  Expect("mr-removed-1", mr, {"missing_slice"});
+  Expect("mr-removed-1", mr, {"missing_slice"}, Level{"missing_slice", kWarn});
   RemoveSlices(mr3, 30, 3);
-  Expect("mr-removed-3", mr3, {"missing_slice"});
+  Expect("mr-removed-3", mr3, {"missing_slice"}, Level{"missing_slice", kFail});
   SeriesVolume ct = CtHeadPhantom(), ct3 = ct;
   RemoveSlices(ct, 25, 1);
-  Expect("ct-removed-1", ct, {"missing_slice"});
+  Expect("ct-removed-1", ct, {"missing_slice"}, Level{"missing_slice", kWarn});
   RemoveSlices(ct3, 25, 3);
-  Expect("ct-removed-3", ct3, {"missing_slice"});
+  Expect("ct-removed-3", ct3, {"missing_slice"}, Level{"missing_slice", kFail});
 }
 
 TEST_CASE("duplicated slices: flagged duplicate_slice only") {
@@ -121,8 +130,9 @@ TEST_CASE("jittered spacing: flagged inconsistent_spacing only") {
     SeriesVolume mr = Ch2Series(Plane::kCoronal), ct = CtHeadPhantom();
     JitterSpacing(mr, f, 7);
     JitterSpacing(ct, f, 8);
-    Expect("mr-jitter-" + std::to_string(f), mr, {"inconsistent_spacing"});
-    Expect("ct-jitter-" + std::to_string(f), ct, {"inconsistent_spacing"});
+    const Level level{"slice_spacing", f < 0.1 ? kWarn : kFail};
+    Expect("mr-jitter-" + std::to_string(f), mr, {"inconsistent_spacing"}, level);
+    Expect("ct-jitter-" + std::to_string(f), ct, {"inconsistent_spacing"}, level);
   }
 }
 
@@ -132,30 +142,31 @@ TEST_CASE("cropped field of view: flagged truncated_fov only") {
   for (int extra : {1, 25}) {
     SeriesVolume cut = mr;
     CropColumns(cut, margin + extra);
-    Expect("mr-crop-" + std::to_string(extra) + "mm", cut, {"truncated_fov"});
+    Expect("mr-crop-" + std::to_string(extra) + "mm", cut, {"truncated_fov"},
+           Level{"fov_truncation", extra < 10 ? kWarn : kFail});
   }
-  Expect("ct-body-208mm", CtBodyPhantom(208), {"truncated_fov"});
-  Expect("ct-body-260mm", CtBodyPhantom(260), {"truncated_fov"});
+  Expect("ct-body-208mm", CtBodyPhantom(208), {"truncated_fov"}, Level{"fov_truncation", kWarn});
+  Expect("ct-body-260mm", CtBodyPhantom(260), {"truncated_fov"}, Level{"fov_truncation", kFail});
 }
 
 TEST_CASE("Rician noise: flagged low_snr only") {
   Expect("mr-noise-0.02", Ch2Series(Plane::kAxial, 0.02), {});
-  Expect("mr-noise-0.055", Ch2Series(Plane::kAxial, 0.055), {"low_snr"});
-  Expect("mr-noise-0.15", Ch2Series(Plane::kAxial, 0.15), {"low_snr"});
+  Expect("mr-noise-0.055", Ch2Series(Plane::kAxial, 0.055), {"low_snr"}, Level{"snr", kWarn});
+  Expect("mr-noise-0.15", Ch2Series(Plane::kAxial, 0.15), {"low_snr"}, Level{"snr", kFail});
 }
 
 TEST_CASE("N/2 ghost: flagged motion_ghosting only") {
-  Expect("mr-ghost-0.04", Ch2Series(Plane::kAxial, 0.01, 2, 0.04), {"motion_ghosting"});
-  Expect("mr-ghost-0.15", Ch2Series(Plane::kAxial, 0.01, 2, 0.15), {"motion_ghosting"});
+  Expect("mr-ghost-0.04", Ch2Series(Plane::kAxial, 0.01, 2, 0.04), {"motion_ghosting"}, Level{"ghosting", kWarn});
+  Expect("mr-ghost-0.15", Ch2Series(Plane::kAxial, 0.01, 2, 0.15), {"motion_ghosting"}, Level{"ghosting", kFail});
   Expect("mr-sag-ghost-0.15", Ch2Series(Plane::kSagittal, 0.01, 2, 0.15), {"motion_ghosting"});
 }
 
 TEST_CASE("metal with streaks: flagged metal_streak only") {
   SeriesVolume small = CtHeadPhantom(), big = small;
   AddMetal(small, 2.5, 2);
-  Expect("ct-metal-2.5mm-2sl", small, {"metal_streak"});
+  Expect("ct-metal-2.5mm-2sl", small, {"metal_streak"}, Level{"metal", kWarn});
   AddMetal(big, 6, 6);
-  Expect("ct-metal-6mm-6sl", big, {"metal_streak"});
+  Expect("ct-metal-6mm-6sl", big, {"metal_streak"}, Level{"metal", kFail});
 }
 
 TEST_CASE("HU offset: flagged hu_miscalibrated only") {
@@ -163,17 +174,30 @@ TEST_CASE("HU offset: flagged hu_miscalibrated only") {
     SeriesVolume head = CtHeadPhantom(), chest = CtBodyPhantom();
     OffsetHu(head, hu);
     OffsetHu(chest, hu);
-    Expect("ct-head-offset" + std::to_string(static_cast<int>(hu)), head, {"hu_miscalibrated"});
-    Expect("ct-chest-offset" + std::to_string(static_cast<int>(hu)), chest, {"hu_miscalibrated"});
+    const Level level{"hu_air", hu < 100 && hu > 0 ? kWarn : kFail};
+    Expect("ct-head-offset" + std::to_string(static_cast<int>(hu)), head, {"hu_miscalibrated"}, level);
+    Expect("ct-chest-offset" + std::to_string(static_cast<int>(hu)), chest, {"hu_miscalibrated"}, level);
   }
 }
 
 TEST_CASE("tilted stack: flagged gantry_tilt only") {
   SeriesVolume slight = CtHeadPhantom(), steep = slight;
   Tilt(slight, 2, false);
-  Expect("ct-tilt-2deg-positions", slight, {"gantry_tilt"});
+  Expect("ct-tilt-2deg-positions", slight, {"gantry_tilt"}, Level{"gantry_tilt", kWarn});
   Tilt(steep, 15, true);
-  Expect("ct-tilt-15deg", steep, {"gantry_tilt"});
+  Expect("ct-tilt-15deg", steep, {"gantry_tilt"}, Level{"gantry_tilt", kFail});
+}
+
+TEST_CASE("a real derived 3-D CT image (CT-MONO2-16-ankle) is quarantined as derived_3d") {
+  const SeriesVolume v = RealCtAnkleImage();
+  REQUIRE(v.slices.front().image_type == "DERIVED\\SECONDARY\\3D");
+  // One image without ImagePositionPatient/ImageOrientationPatient: also no
+  // 3-D geometry and too few slices; everything else n.a. or passing.
+  Expect("ct-real-ankle-3d", v, {"derived_3d", "bad_orientation", "too_few_slices"});
+  const qc::SeriesQc q = qc::RunQc(v, rules::QcConfig{}, nullptr);
+  CHECK(q.quarantine);
+  CHECK(q.quarantine_checks == std::vector<std::string>{"derived_3d"});
+  CHECK(VerdictOf(q, "missing_slice") == qc::Verdict::kNa);
 }
 
 TEST_CASE("derived 3-D rendering: flagged derived_3d only, and quarantined") {
@@ -192,9 +216,9 @@ TEST_CASE("derived 3-D rendering: flagged derived_3d only, and quarantined") {
 TEST_CASE("a patient moving between slices: flagged motion only") {
   SeriesVolume ct = CtHeadPhantom(), ct2 = ct, mr = Ch2Series(Plane::kAxial);
   ShiftSlices(ct, 28, 4);  // 4 mm
-  Expect("ct-moved-4mm", ct, {"motion"});
+  Expect("ct-moved-4mm", ct, {"motion"}, Level{"motion", kWarn});
   ShiftSlices(ct2, 28, 12);
-  Expect("ct-moved-12mm", ct2, {"motion"});
+  Expect("ct-moved-12mm", ct2, {"motion"}, Level{"motion", kFail});
   ShiftSlices(mr, 30, 8);
   Expect("mr-moved-8mm", mr, {"motion"});
 }
@@ -202,9 +226,9 @@ TEST_CASE("a patient moving between slices: flagged motion only") {
 TEST_CASE("a head series that stops below the vertex: flagged z_cut only") {
   SeriesVolume ct = CtHeadPhantom(), ct2 = ct, mr = Ch2Series(Plane::kAxial);
   RemoveSlices(ct, ct.slices.size() - 5, 5);  // the last slice now 4 mm below the vertex
-  Expect("ct-head-top-cut-15mm", ct, {"z_cut"});
+  Expect("ct-head-top-cut-15mm", ct, {"z_cut"}, Level{"z_coverage", kWarn});
   RemoveSlices(ct2, ct2.slices.size() - 16, 16);
-  Expect("ct-head-top-cut-48mm", ct2, {"z_cut"});
+  Expect("ct-head-top-cut-48mm", ct2, {"z_cut"}, Level{"z_coverage", kFail});
   RemoveSlices(mr, mr.slices.size() - 10, 10);  // 20 mm off the top: 104 mm left
   Expect("mr-head-top-cut-20mm", mr, {"z_cut"});
   // A slab (under 100 mm) through the brain is partial by design.

@@ -5,6 +5,7 @@
 #include <numbers>
 #include <random>
 #include <stdexcept>
+#include <string>
 
 #include "core/dicom_file.h"
 #include "core/pixel_data.h"
@@ -199,8 +200,15 @@ SeriesVolume CtBodyPhantom(double half_width_mm, uint32_t seed) {
   return v;
 }
 
-SeriesVolume RealCtSmallSeries(int slices, uint32_t seed) {
-  const std::string path = "/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm";
+namespace {
+
+struct RealImage {
+  int rows = 0, columns = 0;
+  std::vector<float> hu;
+  std::string image_type;
+};
+
+RealImage ReadRealCt(const std::string& path) {
   const std::vector<uint8_t> bytes = ReadBytes(path);
   auto file = DicomFile::Parse(bytes);
   if (!file.ok()) throw std::runtime_error("cannot parse " + path);
@@ -211,25 +219,54 @@ SeriesVolume RealCtSmallSeries(int slices, uint32_t seed) {
     return s && !s->empty() ? std::stod(*s) : fallback;
   };
   const double slope = number(Tag{0x0028, 0x1053}, 1), intercept = number(Tag{0x0028, 0x1052}, 0);
+  RealImage out;
+  out.rows = px->rows();
+  out.columns = px->columns();
+  out.image_type = file->dataset().GetString(Tag{0x0008, 0x0008}).value_or("");
+  const auto frame = px->frame(0);
+  const auto* p = reinterpret_cast<const int16_t*>(frame.data());
+  for (int i = 0; i < out.rows * out.columns; ++i)
+    out.hu.push_back(static_cast<float>((px->is_signed() ? p[i] : static_cast<uint16_t>(p[i])) * slope + intercept));
+  return out;
+}
+
+}  // namespace
+
+SeriesVolume RealCtSmallSeries(int slices, uint32_t seed) {
+  const RealImage img = ReadRealCt("/usr/lib/python3/dist-packages/pydicom/data/test_files/CT_small.dcm");
   const double spacing = 0.661468;
   SeriesVolume v;
   v.facts.modality = "CT";
-  v.facts.body_part = "";
   v.facts.photometric = "MONOCHROME2";
-  v.rows = px->rows();
-  v.columns = px->columns();
-  const auto frame = px->frame(0);
-  const auto* p = reinterpret_cast<const int16_t*>(frame.data());
+  v.rows = img.rows;
+  v.columns = img.columns;
   std::mt19937 rng(seed);
   std::normal_distribution<float> gauss(0.0f, 3.0f);
   for (int s = 0; s < slices; ++s) {
     v.slices.push_back(Slice({-158.1, -179.0, -75.7 + 5.0 * s}, {1, 0, 0, 0, 1, 0}, spacing, 5.0, v.rows,
                              v.columns, s + 1));
     v.slices.back().bits_stored = 16;
-    for (int i = 0; i < v.rows * v.columns; ++i)
-      v.voxels.push_back(static_cast<float>(px->is_signed() ? p[i] : static_cast<uint16_t>(p[i])) * slope +
-                         intercept + gauss(rng));
+    v.slices.back().image_type = img.image_type;
+    for (float x : img.hu) v.voxels.push_back(x + gauss(rng));
   }
+  return v;
+}
+
+SeriesVolume RealCtAnkleImage() {
+  const RealImage img = ReadRealCt("/usr/share/octave/packages/dicom-0.5.1/imdata/CT-MONO2-16-ankle.dcm");
+  SeriesVolume v;
+  v.facts.modality = "CT";
+  v.facts.photometric = "MONOCHROME2";
+  v.rows = img.rows;
+  v.columns = img.columns;
+  SliceGeometry g;
+  g.instance_number = 1;
+  g.rows = img.rows;
+  g.columns = img.columns;
+  g.bits_stored = 16;
+  g.image_type = img.image_type;
+  v.slices.push_back(g);
+  v.voxels = img.hu;
   return v;
 }
 

@@ -32,6 +32,9 @@ SeriesVolume CtBodyPhantom(double half_width_mm = 170, uint32_t seed = 3);
 // `slices` slices at 5 mm, each with its own added noise (sigma 3 HU).
 // Throws when the file cannot be read.
 SeriesVolume RealCtSmallSeries(int slices = 12, uint32_t seed = 4);
+// octave-dicom's CT-MONO2-16-ankle.dcm as it is: one real 512 x 512 CT
+// image, ImageType DERIVED\SECONDARY\3D, no position or orientation.
+SeriesVolume RealCtAnkleImage();
 
 // Defects.
 void RemoveSlices(SeriesVolume& v, size_t first, size_t count);
