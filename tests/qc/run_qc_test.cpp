@@ -95,3 +95,35 @@ TEST_CASE("a check's result says its value, the threshold crossed and its flag")
   CHECK(r.flag == "missing_slice");
   CHECK(r.basis == "absolute");
 }
+
+TEST_CASE("grading: higher-worse at >= warn/fail, lower-worse below warn/fail") {
+  const rules::QcThresholds t{1.0, 2.0};
+  CHECK(qc::Grade("missing_slice", 0.99, t).verdict == qc::Verdict::kPass);
+  CHECK(qc::Grade("missing_slice", 1.0, t).verdict == qc::Verdict::kWarn);
+  CHECK(qc::Grade("missing_slice", 2.0, t).verdict == qc::Verdict::kFail);
+  CHECK(qc::Grade("missing_slice", 2.0, t).threshold == 2.0);
+  CHECK(qc::Grade("missing_slice", 0.0, t).threshold == 1.0);
+  const rules::QcThresholds low{15.0, 7.0};
+  CHECK(qc::Grade("snr", 15.0, low).verdict == qc::Verdict::kPass);
+  CHECK(qc::Grade("snr", 14.9, low).verdict == qc::Verdict::kWarn);
+  CHECK(qc::Grade("snr", 6.9, low).verdict == qc::Verdict::kFail);
+  CHECK(qc::Grade("snr", 6.9, low).flag == "low_snr");
+  CHECK(qc::Grade("snr", 20, low).flag.empty());
+  // No thresholds: always pass, no threshold reported.
+  CHECK(qc::Grade("efc", 99, {}).verdict == qc::Verdict::kPass);
+  CHECK_FALSE(qc::Grade("efc", 99, {}).threshold.has_value());
+}
+
+TEST_CASE("results name checks and methods, never a header value") {
+  SeriesVolume v = Ch2Series(Plane::kAxial);
+  v.facts.series_description = "DOE^JOHN 1961-02-03";
+  v.facts.protocol_name = "MRN 12345678";
+  v.facts.manufacturer = "ACME HOSPITAL";
+  for (auto& g : v.slices) g.frame_of_reference_uid = "1.2.826.0.1.3680043.99.12345";
+  RemoveSlices(v, 20, 3);
+  const qc::SeriesQc q = qc::RunQc(v, rules::QcConfig{}, nullptr);
+  std::string text = q.QuarantineReason();
+  for (const auto& f : q.flags) text += " " + f;
+  for (const qc::CheckResult& c : q.checks) text += " " + c.name + " " + c.flag + " " + c.basis + " " + c.note;
+  for (const char* secret : {"DOE", "1961", "12345", "ACME", "1.2.826"}) CHECK_MESSAGE(text.find(secret) == std::string::npos, secret);
+}
