@@ -4,7 +4,9 @@
 // bone (< about 2000 HU; the research note's CT4 uses 2500-3000) and at the
 // top of the 12-bit range (3071) where scanners clip metal. Value: the metal
 // volume in cm3 (voxel = pixel area x median slice spacing, else
-// SliceThickness, else 1 mm). The streak measure itself is not graded yet.
+// SliceThickness, else 1 mm). Warns from 0.01 cm3 (a dental filling of a
+// few millimetres; no tissue reaches 3000 HU), fails from 1 cm3 (implants,
+// prostheses). The streaks themselves are not measured yet.
 #include <atomic>
 
 #include "qc/checks.h"

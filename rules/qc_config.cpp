@@ -37,7 +37,7 @@ const std::vector<QcCheckDefault>& QcCheckDefaults() {
       {"hu_air", "hu_miscalibrated", "HU", kHi, {30, 60}, false, {}},
       {"hu_fat", "hu_miscalibrated", "HU", kHi, {30, kNone}, false, {}},
       {"ct_noise", "high_noise", "HU", kHi, {35, 60}, true, {}},
-      {"metal", "metal_streak", "cm3", kHi, {0.05, 1.0}, false, {}},
+      {"metal", "metal_streak", "cm3", kHi, {0.01, 1.0}, false, {}},
       // MR.
       {"snr", "low_snr", "ratio", kLo, {15, 7}, true, {}},
       {"ghosting", "motion_ghosting", "ratio", kHi, {0.015, 0.05}, true, {}},

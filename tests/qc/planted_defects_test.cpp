@@ -162,9 +162,11 @@ TEST_CASE("N/2 ghost: flagged motion_ghosting only") {
 }
 
 TEST_CASE("metal with streaks: flagged metal_streak only") {
-  SeriesVolume small = CtHeadPhantom(), big = small;
+  SeriesVolume small = CtHeadPhantom(), big = small, filling = small;
   AddMetal(small, 2.5, 2);
   Expect("ct-metal-2.5mm-2sl", small, {"metal_streak"}, Level{"metal", kWarn});
+  AddMetal(filling, 1.5, 1);  // a filling of about 3 x 3 x 3 mm
+  Expect("ct-metal-1.5mm-1sl", filling, {"metal_streak"}, Level{"metal", kWarn});
   AddMetal(big, 6, 6);
   Expect("ct-metal-6mm-6sl", big, {"metal_streak"}, Level{"metal", kFail});
 }
