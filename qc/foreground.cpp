@@ -78,7 +78,7 @@ cv::Mat ComputeBodyMask(const SeriesVolume& v, size_t s, const Foreground& f) {
 }  // namespace
 
 cv::Mat BodyMask(const SeriesVolume& v, size_t s, const Foreground& f) {
-  SeriesCache* cache = f.box > 1 ? FindSeriesCache(v) : nullptr;  // unsmoothed masks are cheaper than a copy
+  const std::shared_ptr<SeriesCache> cache = f.box > 1 ? FindSeriesCache(v) : nullptr;  // unsmoothed masks are cheaper than a copy
   if (!cache || cache->foreground.threshold != f.threshold || cache->foreground.box != f.box)
     return ComputeBodyMask(v, s, f);
   std::call_once(cache->mask_once[s], [&] { cache->masks[s] = ComputeBodyMask(v, s, f); });
@@ -115,7 +115,7 @@ Foreground ComputeForeground(const SeriesVolume& v) {
 }  // namespace
 
 Foreground ForegroundOf(const SeriesVolume& v) {
-  SeriesCache* cache = FindSeriesCache(v);
+  const std::shared_ptr<SeriesCache> cache = FindSeriesCache(v);
   if (!cache) return ComputeForeground(v);
   std::call_once(cache->foreground_once, [&] { cache->foreground = ComputeForeground(v); });
   return cache->foreground;
@@ -148,7 +148,7 @@ std::optional<double> ComputeCraniumFloorZ(const SeriesVolume& v, const Foregrou
 
 std::optional<double> CraniumFloorZ(const SeriesVolume& v, const Foreground& f) {
   if (!IsHead(v) || v.voxels.empty()) return std::nullopt;
-  SeriesCache* cache = FindSeriesCache(v);
+  const std::shared_ptr<SeriesCache> cache = FindSeriesCache(v);
   if (!cache) return ComputeCraniumFloorZ(v, f);
   std::call_once(cache->floor_once, [&] { cache->cranium_floor = ComputeCraniumFloorZ(v, f); });
   return cache->cranium_floor;

@@ -72,7 +72,7 @@ MrRegions Collect(const SeriesVolume& v, size_t max_slices) {
 }  // namespace
 
 const MrRegions& CollectMrRegions(const SeriesVolume& v, MrRegions& storage) {
-  SeriesCache* cache = FindSeriesCache(v);
+  const std::shared_ptr<SeriesCache> cache = FindSeriesCache(v);
   if (!cache) {
     storage = Collect(v, kMrRegionSlices);
     return storage;

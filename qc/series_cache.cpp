@@ -9,22 +9,22 @@ std::mutex& RegistryMutex() {
   static std::mutex mu;
   return mu;
 }
-std::map<const SeriesVolume*, std::unique_ptr<SeriesCache>>& Registry() {
-  static std::map<const SeriesVolume*, std::unique_ptr<SeriesCache>> registry;
+std::map<const SeriesVolume*, std::shared_ptr<SeriesCache>>& Registry() {
+  static std::map<const SeriesVolume*, std::shared_ptr<SeriesCache>> registry;
   return registry;
 }
 
 }  // namespace
 
-SeriesCache* FindSeriesCache(const SeriesVolume& v) {
+std::shared_ptr<SeriesCache> FindSeriesCache(const SeriesVolume& v) {
   std::lock_guard<std::mutex> lock(RegistryMutex());
   auto it = Registry().find(&v);
-  return it == Registry().end() ? nullptr : it->second.get();
+  return it == Registry().end() ? nullptr : it->second;
 }
 
 ScopedSeriesCache::ScopedSeriesCache(const SeriesVolume& v) : volume_(&v) {
   std::lock_guard<std::mutex> lock(RegistryMutex());
-  owner_ = Registry().emplace(&v, std::make_unique<SeriesCache>(v.slices.size())).second;
+  owner_ = Registry().emplace(&v, std::make_shared<SeriesCache>(v.slices.size())).second;
 }
 
 ScopedSeriesCache::~ScopedSeriesCache() {

@@ -33,8 +33,9 @@ struct SeriesCache {
   std::optional<double> cranium_floor;
 };
 
-// The cache registered for `v`, or nullptr.
-SeriesCache* FindSeriesCache(const SeriesVolume& v);
+// The cache registered for `v`, or nullptr (shared: it stays valid for the
+// caller even if the RunQc that registered it ends meanwhile).
+std::shared_ptr<SeriesCache> FindSeriesCache(const SeriesVolume& v);
 
 class ScopedSeriesCache {
  public:
