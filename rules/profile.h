@@ -11,6 +11,7 @@
 #include "core/dicom_tag.h"
 #include "rules/action.h"
 #include "rules/predicate.h"
+#include "rules/qc_config.h"
 #include "rules/standard_tables.h"
 
 namespace rwd::rules {
@@ -124,6 +125,7 @@ struct Profile {
   std::vector<FilterEntry> reject;
   UnlistedPolicy unlisted = UnlistedPolicy::kKeepKnown;
   PixelsConfig pixels;
+  QcConfig qc;  // image quality control (qc: section)
 
   std::string source_path;
   std::string sha256;  // of the YAML text as read

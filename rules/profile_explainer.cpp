@@ -1,5 +1,6 @@
 #include "rules/profile_explainer.h"
 
+#include <cstdio>
 #include <set>
 
 #include "rules/rule_resolver.h"
@@ -28,7 +29,40 @@ ExplainRow RowFor(RuleResolver& resolver, Tag tag, const std::string& pattern, c
   return row;
 }
 
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 }  // namespace
+
+std::vector<std::string> ExplainQc(const Profile& p) {
+  const QcConfig& qc = p.qc;
+  std::vector<std::string> lines;
+  lines.push_back(std::string("Image QC (qc:): every series is checked on its original pixels; a failing check ") +
+                  (qc.on_fail == QcAction::kQuarantine ? "quarantines the series (on_fail: quarantine)"
+                                                       : "flags the series, which is released (on_fail: flag)") +
+                  ". Cohort-relative robust z-scores (median/MAD of the same site + scanner model + protocol) "
+                  "grade the marked checks once " + std::to_string(qc.cohort_min_series) +
+                  " values exist: warn at |z| >= " + Num(qc.cohort_warn_z) + ", fail at |z| >= " +
+                  Num(qc.cohort_fail_z) + " in the bad direction.");
+  for (const QcCheckDefault& d : QcCheckDefaults()) {
+    const QcThresholds t = qc.ThresholdsFor(d.name);
+    const char* op = d.direction == QcDirection::kHigherWorse ? ">= " : "< ";
+    std::string s = std::string("QC check ") + d.name + " (flag " + d.flag + "): ";
+    const bool warn = t.warn && !(t.fail && *t.fail == *t.warn);  // warn == fail: it only fails
+    if (warn) s += "warn at " + std::string(op) + Num(*t.warn) + " " + d.unit;
+    if (t.fail) s += std::string(warn ? ", " : "") + "fail at " + op + Num(*t.fail) + " " + d.unit;
+    if (!t.warn && !t.fail) s += "no absolute threshold";
+    if (d.cohort) s += "; cohort z";
+    s += std::string("; on failure: ") + QcActionName(qc.ActionFor(d.name));
+    if (auto it = qc.checks.find(std::string_view(d.name)); it != qc.checks.end()) s += " [" + it->second.origin + "]";
+    lines.push_back(s + ".");
+  }
+  return lines;
+}
+
 
 std::vector<ExplainRow> ExplainProfile(const Profile& profile) {
   RuleResolver resolver(profile);
@@ -135,6 +169,7 @@ std::vector<std::string> ExplainPolicy(const Profile& p) {
     }
     lines.push_back("Rejected: objects where " + c + " (" + f.origin + ").");
   }
+  for (std::string& q : ExplainQc(p)) lines.push_back(std::move(q));
   return lines;
 }
 

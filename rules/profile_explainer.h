@@ -26,5 +26,8 @@ std::vector<ExplainRow> ExplainProfile(const Profile& profile);
 std::vector<ExplainRow> ExplainOne(const Profile& profile, const std::string& tag_or_keyword);
 // Plain sentences: the policy for attributes no row names.
 std::vector<std::string> ExplainPolicy(const Profile& profile);
+// The qc: section in sentences: on_fail, cohort grading, and every check's
+// thresholds and action in force (ExplainPolicy ends with these lines).
+std::vector<std::string> ExplainQc(const Profile& profile);
 
 }  // namespace rwd::rules

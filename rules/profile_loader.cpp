@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -380,10 +381,82 @@ class Loader {
     }
   }
 
+  // The qc: section (rules/qc_config.h). Check names come from the shipped
+  // table; thresholds must keep the order of the check's direction.
+  std::optional<double> Number(const YAML::Node& n, const std::string& what) {
+    double v;
+    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !std::isfinite(v)) {
+      Error(n, what + " must be a number");
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<QcAction> QcActionValue(const YAML::Node& n, const std::string& what, bool allow_ignore) {
+    auto s = Str(n, what);
+    if (s && *s == "flag") return QcAction::kFlag;
+    if (s && *s == "quarantine") return QcAction::kQuarantine;
+    if (s && *s == "ignore" && allow_ignore) return QcAction::kIgnore;
+    if (s) Error(n, what + " must be flag" + std::string(allow_ignore ? ", quarantine or ignore" : " or quarantine"));
+    return std::nullopt;
+  }
+
+  void QcCheck(const std::string& name, const YAML::Node& key, const YAML::Node& n, QcConfig& qc) {
+    const std::string where = "qc.checks." + name;
+    const QcCheckDefault* d = FindQcCheck(name);
+    if (!d) {
+      std::string list;
+      for (const QcCheckDefault& c : QcCheckDefaults()) list += (list.empty() ? "" : ", ") + std::string(c.name);
+      Error(key, "unknown check '" + name + "' in qc.checks (expected one of: " + list + ")");
+      return;
+    }
+    if (!CheckMap(n, where, {"action", "warn", "fail"})) return;
+    QcCheckOverride o;
+    o.origin = where + " (line " + std::to_string(n.Mark().line + 1) + ")";
+    if (n["action"]) o.action = QcActionValue(n["action"], where + ".action", true);
+    if (n["warn"]) o.warn = Number(n["warn"], where + ".warn");
+    if (n["fail"]) o.fail = Number(n["fail"], where + ".fail");
+    QcConfig probe;
+    probe.checks[name] = o;
+    const QcThresholds t = probe.ThresholdsFor(name);
+    if (t.warn && t.fail) {
+      const bool higher = d->direction == QcDirection::kHigherWorse;
+      if (higher ? *t.warn > *t.fail : *t.warn < *t.fail)
+        Error(n, where + ": warn must be " + (higher ? "at most" : "at least") + " fail (" + d->name +
+                     (higher ? ": higher values are worse)" : ": lower values are worse)"));
+    }
+    qc.checks[name] = std::move(o);
+  }
+
+  void Qc(const YAML::Node& n, rules::Profile& p) {
+    if (!CheckMap(n, "qc", {"on_fail", "cohort", "checks"})) return;
+    QcConfig& qc = p.qc;
+    if (n["on_fail"])
+      if (auto a = QcActionValue(n["on_fail"], "qc.on_fail", false)) qc.on_fail = *a;
+    if (const YAML::Node c = n["cohort"]; c && CheckMap(c, "qc.cohort", {"min_series", "warn_z", "fail_z"})) {
+      if (c["min_series"])
+        if (auto v = Int(c["min_series"], "qc.cohort.min_series")) {
+          if (*v < 5) Error(c["min_series"], "qc.cohort.min_series must be at least 5");
+          else qc.cohort_min_series = *v;
+        }
+      if (c["warn_z"]) if (auto v = Number(c["warn_z"], "qc.cohort.warn_z")) qc.cohort_warn_z = *v;
+      if (c["fail_z"]) if (auto v = Number(c["fail_z"], "qc.cohort.fail_z")) qc.cohort_fail_z = *v;
+      if (qc.cohort_warn_z <= 0 || qc.cohort_fail_z < qc.cohort_warn_z)
+        Error(c, "qc.cohort needs 0 < warn_z <= fail_z");
+    }
+    if (const YAML::Node c = n["checks"]) {
+      if (!c.IsMap()) {
+        Error(c, "qc.checks must be a mapping of check name to {action, warn, fail}");
+        return;
+      }
+      for (const auto& kv : c) QcCheck(kv.first.Scalar(), kv.first, kv.second, qc);
+    }
+  }
+
   void Profile(const YAML::Node& root, rules::Profile& p) {
     if (!CheckMap(root, "the profile",
                   {"name", "base", "options", "pseudonym", "date_shift_days", "rules", "filter",
-                   "unlisted", "pixels"}))
+                   "unlisted", "pixels", "qc"}))
       return;
     if (!root["name"]) Error(root, "the profile has no name:");
     else if (auto s = Str(root["name"], "name")) p.name = *s;
@@ -437,6 +510,7 @@ class Loader {
       else if (s) Error(u, "unlisted must be keep-known or remove");
     }
     if (root["pixels"]) Pixels(root["pixels"], p);
+    if (root["qc"]) Qc(root["qc"], p);
   }
 
  private:
