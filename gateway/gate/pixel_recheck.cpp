@@ -1,0 +1,101 @@
+#include "gateway/gate/pixel_recheck.h"
+
+#include <algorithm>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <set>
+
+#include "core/pixel_data.h"
+#include "gateway/gate/term_matcher.h"
+#include "gateway/gate/text_fold.h"
+
+namespace rwd::gateway::gate {
+namespace {
+
+// One frame as 8-bit luminance, linearly windowed between the values at the
+// `low` and `high` fractions of its histogram (0 and 1: full range).
+cv::Mat Luminance(const PixelData& px, int frame, double low, double high) {
+  const int rows = px.rows(), cols = px.columns(), spp = px.samples_per_pixel();
+  const size_t bps = px.bytes_per_sample();
+  const auto data = px.frame(frame);
+  cv::Mat value(rows, cols, CV_32F);
+  for (int y = 0; y < rows; ++y)
+    for (int x = 0; x < cols; ++x) {
+      double sum = 0;
+      for (int s = 0; s < spp; ++s) {
+        const size_t at = ((static_cast<size_t>(y) * cols + x) * spp + s) * bps;
+        int64_t v = 0;
+        if (bps == 1) v = px.is_signed() ? static_cast<int8_t>(data[at]) : data[at];
+        else if (bps == 2) {
+          const uint16_t u = static_cast<uint16_t>(data[at] | (data[at + 1] << 8));
+          v = px.is_signed() ? static_cast<int16_t>(u) : u;
+        } else {
+          const uint32_t u = data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (uint32_t(data[at + 3]) << 24);
+          v = px.is_signed() ? static_cast<int32_t>(u) : u;
+        }
+        if (px.color_model() == ColorModel::kPaletteColor) {
+          const PaletteLut& lut = px.palette();
+          const int64_t i = std::clamp<int64_t>(v - lut.first_mapped, 0, static_cast<int64_t>(lut.red.size()) - 1);
+          v = (299 * lut.red[i] + 587 * lut.green[i] + 114 * lut.blue[i]) / 1000;
+        }
+        sum += static_cast<double>(v);
+      }
+      value.at<float>(y, x) = static_cast<float>(sum / spp);
+    }
+  if (px.color_model() == ColorModel::kMonochrome1) value = -value;  // displayed inverted
+  std::vector<float> sorted(value.begin<float>(), value.end<float>());
+  std::sort(sorted.begin(), sorted.end());
+  const float lo = sorted[static_cast<size_t>(low * (sorted.size() - 1))];
+  const float hi = sorted[static_cast<size_t>(high * (sorted.size() - 1))];
+  cv::Mat grey;
+  const double scale = hi > lo ? 255.0 / (hi - lo) : 1.0;
+  value.convertTo(grey, CV_8U, scale, -lo * scale);  // saturates outside [lo, hi]
+  return grey;
+}
+
+std::vector<int> FramesToRead(int frames, int max_frames) {
+  std::set<int> f = {0, frames / 2, frames - 1};
+  std::vector<int> out(f.begin(), f.end());
+  if (static_cast<int>(out.size()) > max_frames) out.resize(std::max(1, max_frames));
+  return out;
+}
+
+}  // namespace
+
+void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& terms,
+                   const std::vector<Identifier>& uids, anon::pixel::TextReader& reader, int max_frames,
+                   GateResult& out) {
+  if (!PixelData::Present(released)) return;
+  auto px = PixelData::Decode(released);
+  if (!px.ok()) {
+    out.status = Status::Error(ErrorCode::kUnsafe, "released pixels cannot be decoded for the OCR check: " +
+                                                       px.status().message());
+    return;
+  }
+  for (int frame : FramesToRead(px->frames(), max_frames)) {
+    // Two preprocessings: the full range, and the 1st..99th percentile
+    // window inverted (text on tissue and light text become dark on light).
+    cv::Mat full = Luminance(*px, frame, 0.0, 1.0);
+    cv::Mat window = Luminance(*px, frame, 0.01, 0.99);
+    cv::bitwise_not(window, window);
+    const std::string path = "(7FE0,0010) frame " + std::to_string(frame);
+    for (const cv::Mat& grey : {full, window}) {
+      auto reading = reader.Read(grey, cv::Rect(0, 0, grey.cols, grey.rows), anon::pixel::Polarity::kUnknown);
+      if (!reading.ok()) {
+        out.status = Status::Error(ErrorCode::kUnsafe, "OCR failed: " + reading.status().message());
+        return;
+      }
+      const std::string folded = FoldCase(reading->text);
+      auto hit = [&](const Identifier& id) {
+        for (const GateHit& seen : out.hits)
+          if (seen.path == path && seen.kind == id.kind) return;
+        out.hits.push_back({path, id.kind, id.source});
+      };
+      ForEachOccurring(folded, terms, hit);
+      ForEachOccurring(folded, uids, hit);
+    }
+    ++out.frames_read;
+  }
+}
+
+}  // namespace rwd::gateway::gate
