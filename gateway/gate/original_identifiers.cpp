@@ -7,6 +7,7 @@
 
 #include "core/strings.h"
 #include "core/text_codec.h"
+#include "gateway/gate/term_matcher.h"
 #include "gateway/gate/text_fold.h"
 #include "rules/standard_tables.h"
 
@@ -85,6 +86,26 @@ std::vector<std::string_view> Split(std::string_view s, std::string_view separat
     }
   return parts;
 }
+
+// Words that stand in for a value and identify nobody (test data and
+// earlier de-identification write them; dummies are made of them).
+bool IsStandIn(std::string_view folded) {
+  for (const char* w : {"anonymized", "anonymised", "anonymous", "anon", "patient", "name", "unknown", "none",
+                        "test", "phantom", "last", "first", "middle", "operator", "physician", "doctor", "removed",
+                        "deidentified", "de-identified", "redacted", "dummy", "default", "research", "nobody"})
+    if (folded == w) return true;
+  return false;
+}
+
+// Attributes that name a product, not a person or a site; kept by every
+// profile. A value the original also has in them is not distinctive
+// (test data names the institution after the vendor).
+constexpr std::array<Tag, 4> kProductAttributes = {{
+    {0x0008, 0x0070},  // Manufacturer
+    {0x0008, 0x1090},  // Manufacturer's Model Name
+    {0x0018, 0x1020},  // Software Versions
+    {0x0050, 0x0020},  // Device Description
+}};
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -211,7 +232,7 @@ class Collector {
   }
 
   void Push(IdentifierKind kind, Tag source, std::string folded) {
-    if (folded.size() < kMinBytes) return;
+    if (folded.size() < kMinBytes || IsStandIn(folded)) return;
     if (!seen_.insert({static_cast<int>(kind), folded}).second) return;
     const bool digits = AllDigits(folded);
     const bool whole = folded.size() < kSubstringBytes;
@@ -255,6 +276,11 @@ OriginalIdentifiers CollectIdentifiers(const DicomFile& original) {
   DicomItem ds = original.dataset();
   collector.SetCharacterSet(ds.GetString({0x0008, 0x0005}).value_or(""));
   collector.Item(ds, 0);
+  std::string product;
+  for (Tag t : kProductAttributes)
+    if (auto v = ds.GetString(t)) product += FoldCase(*v) + "\n";
+  if (!product.empty())
+    std::erase_if(ids.terms, [&](const Identifier& id) { return Occurs(product, id); });
   return ids;
 }
 
