@@ -64,7 +64,7 @@ std::vector<int> FramesToRead(int frames, int max_frames) {
 
 void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& terms,
                    const std::vector<Identifier>& uids, anon::pixel::TextReader& reader, int max_frames,
-                   GateResult& out) {
+                   int band_rows, GateResult& out) {
   if (!PixelData::Present(released)) return;
   auto px = PixelData::Decode(released);
   if (!px.ok()) {
@@ -75,12 +75,22 @@ void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& ter
   for (int frame : FramesToRead(px->frames(), max_frames)) {
     // Two preprocessings: the full range, and the 1st..99th percentile
     // window inverted (text on tissue and light text become dark on light).
+    // Each is read whole, then in overlapping bands of `band_rows` rows (the
+    // reader reads one line at a time best; half-band steps put every line
+    // up to half a band tall wholly inside one band).
     cv::Mat full = Luminance(*px, frame, 0.0, 1.0);
     cv::Mat window = Luminance(*px, frame, 0.01, 0.99);
     cv::bitwise_not(window, window);
     const std::string path = "(7FE0,0010) frame " + std::to_string(frame);
-    for (const cv::Mat& grey : {full, window}) {
-      auto reading = reader.Read(grey, cv::Rect(0, 0, grey.cols, grey.rows), anon::pixel::Polarity::kUnknown);
+    std::vector<std::pair<const cv::Mat*, cv::Rect>> reads;
+    for (const cv::Mat* grey : {&full, &window}) reads.push_back({grey, cv::Rect(0, 0, grey->cols, grey->rows)});
+    const int band = band_rows, step = std::max(1, band / 2);
+    if (band > 0)
+      for (const cv::Mat* grey : {&full, &window})
+        for (int y = 0; y < full.rows; y += step)
+          reads.push_back({grey, cv::Rect(0, y, full.cols, std::min(band, full.rows - y))});
+    for (const auto& [grey, box] : reads) {
+      auto reading = reader.Read(*grey, box, anon::pixel::Polarity::kUnknown);
       if (!reading.ok()) {
         out.status = Status::Error(ErrorCode::kUnsafe, "OCR failed: " + reading.status().message());
         return;
@@ -93,8 +103,10 @@ void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& ter
       };
       ForEachOccurring(folded, terms, hit);
       ForEachOccurring(folded, uids, hit);
+      if (!out.hits.empty()) break;  // one hit quarantines: the rest would only cost time
     }
     ++out.frames_read;
+    if (!out.hits.empty()) return;
   }
 }
 

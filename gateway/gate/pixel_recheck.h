@@ -14,11 +14,13 @@
 
 namespace rwd::gateway::gate {
 
-// Reads up to `max_frames` frames (first, middle, last) of `released` and
-// adds a hit (path "(7FE0,0010) frame N") for every term or UID the text
-// contains. Pixels that cannot be decoded set `out.status` (fail closed).
+// Reads up to `max_frames` frames (first, middle, last) of `released`, each
+// whole and in bands of `band_rows` rows with half-band overlap (0: whole
+// frames only), and adds a hit (path "(7FE0,0010) frame N") for every term or UID the text
+// contains, stopping at the first hit (one quarantines). Pixels that cannot
+// be decoded set `out.status` (fail closed).
 void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& terms,
                    const std::vector<Identifier>& uids, anon::pixel::TextReader& reader, int max_frames,
-                   GateResult& out);
+                   int band_rows, GateResult& out);
 
 }  // namespace rwd::gateway::gate

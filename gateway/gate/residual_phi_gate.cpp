@@ -173,7 +173,8 @@ GateResult Scan(const OriginalIdentifiers& ids, std::span<const uint8_t> release
   scanner.Item(file->meta(), "", 0);
   scanner.Item(ds, "", 0);
   if (result.status.ok() && options.ocr_pixels)
-    RecheckPixels(*file, scanner.terms(), scanner.uids(), *options.reader, options.max_ocr_frames, result);
+    RecheckPixels(*file, scanner.terms(), scanner.uids(), *options.reader, options.max_ocr_frames,
+                  options.ocr_band_rows, result);
   return result;
 }
 

@@ -39,6 +39,7 @@ struct GateOptions {
   bool ocr_pixels = false;
   anon::pixel::TextReader* reader = nullptr;  // not owned; one per worker
   int max_ocr_frames = 3;                     // first, middle and last frame of a cine
+  int ocr_band_rows = 48;                     // frames are also read in bands this tall (0: whole only)
 };
 
 // The options a profile implies: its retain options and its gate terms.
