@@ -6,7 +6,7 @@
 #include <set>
 
 #include "core/strings.h"
-#include "core/text_codec.h"
+#include "gateway/gate/codec_cache.h"
 #include "gateway/gate/term_matcher.h"
 #include "gateway/gate/text_fold.h"
 #include "rules/standard_tables.h"
@@ -115,10 +115,7 @@ class Collector {
  public:
   explicit Collector(OriginalIdentifiers& out) : out_(out) {}
 
-  void SetCharacterSet(std::string_view cs) {
-    auto codec = TextCodec::Create(cs);
-    codec_ = codec.ok() ? std::move(codec).value() : nullptr;
-  }
+  void SetCharacterSet(std::string_view cs) { codec_ = CodecFor(cs); }
 
   void Item(DicomItem item, int depth) {
     if (depth > 32) return;  // absurd nesting: the parser's limits apply first
@@ -134,8 +131,7 @@ class Collector {
       auto raw = e.GetString();
       if (!raw.ok() || TrimValue(*raw).empty()) return DicomItem::Visit::kKeep;
       if (vr == "UI") {
-        if (!IsClassUidAttribute(t))
-          for (std::string_view uid : Split(*raw, "\\")) AddUid(t, TrimValue(uid));
+        for (std::string_view uid : Split(*raw, "\\")) AddUid(t, TrimValue(uid));
       } else if (vr == "PN") {
         AddName(NameKind(t), t, *raw);
       } else if (const Listed* l = FindListed(t)) {
@@ -219,6 +215,7 @@ class Collector {
 
   void AddUid(Tag t, std::string_view uid) {
     if (uid.size() < 8 || rules::IsWellKnownUid(uid)) return;
+    if (IsClassUidAttribute(t)) return;  // after the cheap test: a dictionary look-up
     const std::string u(uid);
     if (!seen_uids_.insert(u).second) return;
     out_.uids.push_back({IdentifierKind::kUid, t, u, false, false});
@@ -226,7 +223,7 @@ class Collector {
 
  private:
   std::string Decode(std::string_view raw, bool person_name) const {
-    if (!codec_ || codec_->is_utf8()) return std::string(raw);
+    if (!codec_ || PlainAscii(raw)) return std::string(raw);
     auto u = codec_->ToUtf8(raw, person_name);
     return u.ok() ? std::move(u).value() : std::string(raw);
   }
@@ -240,7 +237,7 @@ class Collector {
   }
 
   OriginalIdentifiers& out_;
-  std::unique_ptr<TextCodec> codec_;
+  const TextCodec* codec_ = nullptr;
   std::set<std::pair<int, std::string>> seen_;
   std::set<std::string> seen_uids_;
 };

@@ -62,8 +62,8 @@ std::vector<int> FramesToRead(int frames, int max_frames) {
 
 }  // namespace
 
-void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& terms,
-                   const std::vector<Identifier>& uids, anon::pixel::TextReader& reader, int max_frames,
+void RecheckPixels(const DicomFile& released, const std::vector<const Identifier*>& terms,
+                   const std::vector<const Identifier*>& uids, anon::pixel::TextReader& reader, int max_frames,
                    int band_rows, GateResult& out) {
   if (!PixelData::Present(released)) return;
   auto px = PixelData::Decode(released);
@@ -96,13 +96,13 @@ void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& ter
         return;
       }
       const std::string folded = FoldCase(reading->text);
-      auto hit = [&](const Identifier& id) {
-        for (const GateHit& seen : out.hits)
-          if (seen.path == path && seen.kind == id.kind) return;
-        out.hits.push_back({path, id.kind, id.source});
-      };
-      ForEachOccurring(folded, terms, hit);
-      ForEachOccurring(folded, uids, hit);
+      for (const auto* list : {&terms, &uids})
+        for (const Identifier* id : *list) {
+          if (!Occurs(folded, *id)) continue;
+          bool seen = false;
+          for (const GateHit& h : out.hits) seen |= h.path == path && h.kind == id->kind;
+          if (!seen) out.hits.push_back({path, id->kind, id->source});
+        }
       if (!out.hits.empty()) break;  // one hit quarantines: the rest would only cost time
     }
     ++out.frames_read;

@@ -19,8 +19,8 @@ namespace rwd::gateway::gate {
 // frames only), and adds a hit (path "(7FE0,0010) frame N") for every term or UID the text
 // contains, stopping at the first hit (one quarantines). Pixels that cannot
 // be decoded set `out.status` (fail closed).
-void RecheckPixels(const DicomFile& released, const std::vector<Identifier>& terms,
-                   const std::vector<Identifier>& uids, anon::pixel::TextReader& reader, int max_frames,
+void RecheckPixels(const DicomFile& released, const std::vector<const Identifier*>& terms,
+                   const std::vector<const Identifier*>& uids, anon::pixel::TextReader& reader, int max_frames,
                    int band_rows, GateResult& out);
 
 }  // namespace rwd::gateway::gate

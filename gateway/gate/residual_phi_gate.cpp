@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "core/strings.h"
-#include "core/text_codec.h"
+#include "gateway/gate/codec_cache.h"
 #include "gateway/gate/pixel_recheck.h"
 #include "gateway/gate/term_matcher.h"
 #include "gateway/gate/text_fold.h"
@@ -53,18 +53,15 @@ class Scanner {
   Scanner(const OriginalIdentifiers& ids, const GateOptions& o, GateResult& out) : out_(out) {
     for (const auto* list : {&ids.terms, &o.profile_terms.terms})
       for (const Identifier& id : *list)
-        if (!Exempt(id, o)) terms_.push_back(id);
+        if (!Exempt(id, o)) terms_.push_back(&id);
     for (const Identifier& id : ids.uids)
-      if (!Exempt(id, o)) uids_.push_back(id);
+      if (!Exempt(id, o)) uids_.push_back(&id);
   }
 
-  const std::vector<Identifier>& terms() const { return terms_; }
-  const std::vector<Identifier>& uids() const { return uids_; }
+  const std::vector<const Identifier*>& terms() const { return terms_; }
+  const std::vector<const Identifier*>& uids() const { return uids_; }
 
-  void SetCharacterSet(std::string_view cs) {
-    auto codec = TextCodec::Create(cs);
-    if (codec.ok() && !(*codec)->is_utf8()) codec_ = std::move(codec).value();
-  }
+  void SetCharacterSet(std::string_view cs) { codec_ = CodecFor(cs); }
 
   void Item(DicomItem item, const std::string& prefix, int depth) {
     if (depth > kMaxDepth) {
@@ -103,16 +100,18 @@ class Scanner {
     }
     const std::string folded = FoldCase(*value);
     Match(folded, prefix, e.tag(), true);
-    if (c == ValueClass::kCharsetText && codec_) {
+    if (c == ValueClass::kCharsetText && codec_ && !PlainAscii(*value)) {
       auto utf8 = codec_->ToUtf8(*value, e.vr() == "PN");
       if (utf8.ok() && *utf8 != *value) Match(FoldCase(*utf8), prefix, e.tag(), true);
     }
   }
 
   void Match(std::string_view folded, const std::string& prefix, Tag t, bool with_terms) {
-    auto hit = [&](const Identifier& id) { Add({prefix + TagText(t), id.kind, id.source}); };
-    if (with_terms) ForEachOccurring(folded, terms_, hit);
-    ForEachOccurring(folded, uids_, hit);
+    for (const Identifier* id : with_terms ? terms_ : uids_)
+      if (Occurs(folded, *id)) Add({prefix + TagText(t), id->kind, id->source});
+    if (with_terms)
+      for (const Identifier* id : uids_)
+        if (Occurs(folded, *id)) Add({prefix + TagText(t), id->kind, id->source});
   }
 
   // One hit per (path, kind): the same value found twice is one finding.
@@ -124,8 +123,8 @@ class Scanner {
 
  private:
   GateResult& out_;
-  std::vector<Identifier> terms_, uids_;
-  std::unique_ptr<TextCodec> codec_;
+  std::vector<const Identifier*> terms_, uids_;  // into the caller's identifiers
+  const TextCodec* codec_ = nullptr;
 };
 
 }  // namespace
