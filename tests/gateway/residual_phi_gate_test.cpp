@@ -349,3 +349,55 @@ TEST_CASE("no false positives: the synthetic export (PHI tokens everywhere) de-i
   }
   CHECK(checked >= 8);
 }
+
+TEST_CASE("research.yaml with overrides that keep identifying attributes: what the gate passes holds no identifier") {
+  // The de-identifier does what the overrides say; its own residue check
+  // covers the patient's name and ID only. The gate must stop every object
+  // that would release a name, an ID or the birth date.
+  const rules::Profile profile = WithRules("research.yaml", R"yaml(
+rules:
+  - {keyword: PatientBirthDate, action: keep}
+  - {tag: "(0010,1000)", action: keep}
+  - {keyword: OperatorsName, action: keep}
+  - {keyword: AccessionNumber, action: keep}
+  - {private: "RWDSYNTH PRIVATE", element: "01", group: "0009", action: keep}
+)yaml");
+  TempDir dir;
+  fixtures::ExportOptions opt;
+  opt.patients = 2;
+  opt.ct_slices = 2;
+  opt.mr_slices = 1;
+  opt.with_bad_files = false;
+  const fixtures::ExportManifest export_manifest = fixtures::WriteSyntheticExport(dir.path().string(), opt);
+  anon::KeyedIds keyed(kKey);
+  anon::HeaderDeidentifier deid(profile, keyed);
+  int released = 0, gate_quarantined = 0, deid_quarantined = 0;
+  for (const std::string& rel : export_manifest.dicom_files) {
+    CAPTURE(rel);
+    const std::vector<uint8_t> original = ReadBytes(dir.File(rel));
+    DicomFile f = Parse(original);
+    const std::string birth = f.dataset().GetString({0x0010, 0x0030}).value_or("");
+    if (!deid.Apply(f).ok()) {
+      ++deid_quarantined;
+      continue;
+    }
+    const std::vector<uint8_t> out = f.Serialize().value();
+    const GateResult r = Scan(CollectIdentifiers(Parse(original)), out, GateOptionsFor(profile));
+    if (!r.passed()) {
+      ++gate_quarantined;
+      CHECK_MESSAGE(HasHit(r, "(0010,0030)", IdentifierKind::kBirthDate), Hits(r));
+      CHECK_MESSAGE(HasHit(r, "(0008,0050)", IdentifierKind::kAccession), Hits(r));
+      continue;
+    }
+    ++released;
+    // Released: no planted token (names, IDs, ...) and no birth date anywhere in the bytes.
+    const std::string_view text(reinterpret_cast<const char*>(out.data()), out.size());
+    for (const std::string& token : export_manifest.phi_tokens)
+      CHECK_MESSAGE(text.find(token) == std::string_view::npos, "released with a planted identifier");
+    if (!birth.empty()) CHECK(text.find(birth) == std::string_view::npos);
+  }
+  MESSAGE("released " << released << ", quarantined by the gate " << gate_quarantined << ", by the de-identifier "
+                      << deid_quarantined);
+  CHECK(gate_quarantined + deid_quarantined == static_cast<int>(export_manifest.dicom_files.size()));
+  CHECK(gate_quarantined > 0);
+}
