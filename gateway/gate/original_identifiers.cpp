@@ -16,6 +16,7 @@ namespace {
 
 constexpr size_t kMinBytes = 3;        // shorter values are not looked for
 constexpr size_t kSubstringBytes = 5;  // shorter ones only as whole words
+constexpr size_t kMinDigits = 5;       // all-digit values: shorter numbers (study ID 1, 100) are everywhere
 
 // Identifying attributes other than person names (PN values are all names),
 // wherever they occur. PS3.15 Table E.1-1 lists each of them.
@@ -230,6 +231,7 @@ class Collector {
 
   void Push(IdentifierKind kind, Tag source, std::string folded) {
     if (folded.size() < kMinBytes || IsStandIn(folded)) return;
+    if (AllDigits(folded) && folded.size() < kMinDigits) return;
     if (!seen_.insert({static_cast<int>(kind), folded}).second) return;
     const bool digits = AllDigits(folded);
     const bool whole = folded.size() < kSubstringBytes;

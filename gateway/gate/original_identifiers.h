@@ -55,9 +55,12 @@ struct OriginalIdentifiers {
 // in common spellings (19750314, 1975-03-14, 14.03.1975, 03/14/1975,
 // 14 MAR 1975, ...), accession number, study ID, addresses, telephone
 // numbers, institution, station and serial number, and the UIDs of
-// instance-UID attributes. Values shorter than three bytes are matched only
-// as whole words; one or two letters are not collected. Text is decoded from
-// the object's Specific Character Set.
+// instance-UID attributes. Values of three or four bytes are matched only as
+// whole words; shorter ones, numbers of fewer than five digits and stand-in
+// words ("ANONYMIZED", "PATIENT", ...) are not collected, nor values the
+// original also has in its Manufacturer, model, software or device
+// description (not distinctive). Text is decoded from the object's Specific
+// Character Set.
 OriginalIdentifiers CollectIdentifiers(const DicomFile& original);
 
 // Adds the profile's extra terms (e.g. local staff names); a term with '^'

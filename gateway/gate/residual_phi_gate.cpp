@@ -15,14 +15,15 @@ namespace {
 constexpr int kMaxDepth = 64;
 constexpr size_t kMaxRawScan = 64u << 20;  // OB/UN values larger than this are bulk data
 
-enum class ValueClass { kSkip, kText, kCharsetText, kUid, kRaw };
+enum class ValueClass { kSkip, kCode, kText, kCharsetText, kUid, kRaw };
 
 // How a value is read. Numbers (binary, DS, IS, TM, AS) cannot hold a name
 // or an identifier that the text attributes would not show first.
 ValueClass Classify(const std::string& vr) {
   if (vr == "PN" || vr == "LO" || vr == "LT" || vr == "SH" || vr == "ST" || vr == "UT" || vr == "UC")
     return ValueClass::kCharsetText;  // PS3.5 6.1.2.3: these follow Specific Character Set
-  if (vr == "AE" || vr == "CS" || vr == "DA" || vr == "DT" || vr == "UR") return ValueClass::kText;
+  if (vr == "CS") return ValueClass::kCode;  // defined terms: HEAD, AXIAL, ...
+  if (vr == "AE" || vr == "DA" || vr == "DT" || vr == "UR") return ValueClass::kText;
   if (vr == "UI") return ValueClass::kUid;
   if (vr == "OB" || vr == "UN" || vr == "ox") return ValueClass::kRaw;
   return ValueClass::kSkip;
@@ -99,6 +100,13 @@ class Scanner {
       return;
     }
     const std::string folded = FoldCase(*value);
+    if (c == ValueClass::kCode) {
+      // Code strings hold defined terms (BodyPartExamined HEAD, ImageType
+      // AXIAL): a short name that is also a term would match every object.
+      // Only terms of five bytes or more are looked for in them.
+      MatchLong(folded, prefix, e.tag());
+      return;
+    }
     Match(folded, prefix, e.tag(), true);
     if (c == ValueClass::kCharsetText && codec_ && !PlainAscii(*value)) {
       auto utf8 = codec_->ToUtf8(*value, e.vr() == "PN");
@@ -112,6 +120,12 @@ class Scanner {
     if (with_terms)
       for (const Identifier* id : uids_)
         if (Occurs(folded, *id)) Add({prefix + TagText(t), id->kind, id->source});
+  }
+
+  void MatchLong(std::string_view folded, const std::string& prefix, Tag t) {
+    for (const auto* list : {&terms_, &uids_})
+      for (const Identifier* id : *list)
+        if (!id->whole_word && Occurs(folded, *id)) Add({prefix + TagText(t), id->kind, id->source});
   }
 
   // One hit per (path, kind): the same value found twice is one finding.
@@ -142,6 +156,13 @@ std::string GateHit::ToString() const {
   std::string s = IdentifierKindName(kind);
   if (original.group) s += " (from " + original.ToString() + ")";
   return s + " at " + path;
+}
+
+std::string GateHit::DetailJson() const {
+  // Every character is from a tag path or a fixed kind name: nothing to escape.
+  std::string s = "{\"path\":\"" + path + "\",\"value_kind\":\"" + IdentifierKindName(kind) + "\"";
+  if (original.group) s += ",\"from\":\"" + original.ToString() + "\"";
+  return s + "}";
 }
 
 std::string GateResult::Reason() const {

@@ -51,6 +51,9 @@ struct GateHit {
   IdentifierKind kind;  // what the value is
   Tag original;         // where the value was in the original ({0,0}: a profile term)
   std::string ToString() const;  // "patient name (from (0010,0010)) at (0009,1001)"
+  // For a provenance finding (stage "gate", kind "residual_phi"):
+  // {"path":"(0009,1001)","value_kind":"patient name","from":"(0010,0010)"}.
+  std::string DetailJson() const;
 };
 
 struct GateResult {
