@@ -71,6 +71,22 @@ Result<std::string> ElementRef::GetString() const {
   return std::string(v.c_str(), v.length());
 }
 
+Result<std::span<const uint8_t>> ElementRef::RawBytes() const {
+  const DcmEVR vr = E(elem_)->ident();
+  if (vr != EVR_OB && vr != EVR_OW && vr != EVR_UN && vr != EVR_ox)
+    return Status::Error(ErrorCode::kInvalidArgument, "not an OB, OW or UN value");
+  const size_t n = E(elem_)->getLength();
+  if (n == 0) return std::span<const uint8_t>();
+  Uint8* bytes = nullptr;
+  if (E(elem_)->getUint8Array(bytes).bad() || !bytes) {
+    Uint16* words = nullptr;
+    if (E(elem_)->getUint16Array(words).bad() || !words)
+      return Status::Error(ErrorCode::kInvalidArgument, "cannot read the value bytes");
+    bytes = reinterpret_cast<Uint8*>(words);
+  }
+  return std::span<const uint8_t>(bytes, n);
+}
+
 Status ElementRef::SetString(std::string_view value) {
   OFCondition c = E(elem_)->putString(std::string(value).c_str(),
                                       static_cast<Uint32>(value.size()));

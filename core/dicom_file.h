@@ -32,6 +32,10 @@ class ElementRef {
   // The whole value, all values joined by '\' (text VRs: the stored bytes in
   // the object's character set; binary VRs: DCMTK's decimal rendering).
   Result<std::string> GetString() const;
+  // The stored bytes of an OB, OW or UN value (host byte order for OW): a
+  // view into the object, valid while the element lives and is unchanged.
+  // kInvalidArgument for other VRs (read them with GetString).
+  Result<std::span<const uint8_t>> RawBytes() const;
   Status SetString(std::string_view value);
   Status SetEmpty();  // zero length; for a sequence, no items
 

@@ -1,11 +1,14 @@
 // rwdgate: de-identification and data-quality curation gateway for
-// real-world radiology data. Commands: run, profile check|explain|diff.
+// real-world radiology data. Commands: run, profile check|explain|diff,
+// keygen --sign, verify.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
+#include "gateway/keygen_command.h"
 #include "gateway/profile_command.h"
 #include "gateway/run_command.h"
+#include "gateway/verify_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"rwdgate: de-identify PACS exports into research cohorts, with provenance"};
@@ -42,6 +45,18 @@ int main(int argc, char** argv) {
   diff_cmd->add_option("a", prof.file, "First profile")->required();
   diff_cmd->add_option("b", prof.other, "Second profile")->required();
 
+  rwd::gateway::KeygenArgs keygen;
+  CLI::App* keygen_cmd = app.add_subcommand("keygen", "Make the Ed25519 key pair that signs release manifests");
+  keygen_cmd->add_flag("--sign", keygen.sign, "The manifest signing key (private key 0600 in the work dir)");
+  keygen_cmd->add_option("--workdir", keygen.workdir, "Work dir that holds the key (default ./rwdgate-work)");
+  keygen_cmd->add_flag("--force", keygen.force, "Replace an existing signing key");
+
+  rwd::gateway::VerifyArgs verify;
+  CLI::App* verify_cmd =
+      app.add_subcommand("verify", "Check a released cohort against its signed manifest; exit 0 only when all holds");
+  verify_cmd->add_option("dir", verify.dir, "The release folder (holds manifest.jsonl)")->required();
+  verify_cmd->add_option("--pubkey", verify.pubkey, "Public key to trust (default DIR/manifest.pub.pem)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -52,5 +67,7 @@ int main(int argc, char** argv) {
   if (check_cmd->parsed()) return rwd::gateway::ProfileCheckCommand(prof);
   if (explain_cmd->parsed()) return rwd::gateway::ProfileExplainCommand(prof);
   if (diff_cmd->parsed()) return rwd::gateway::ProfileDiffCommand(prof);
+  if (keygen_cmd->parsed()) return rwd::gateway::KeygenCommand(keygen);
+  if (verify_cmd->parsed()) return rwd::gateway::VerifyCommand(verify);
   return 2;
 }

@@ -109,6 +109,14 @@ struct PixelsConfig {
   std::vector<DeviceRegions> regions;  // the profile's own, tried before the shipped library
 };
 
+// The residual-PHI gate (gateway/gate): terms every released object is
+// checked for besides its own identifiers. The gate cannot be turned off;
+// a profile can only make it stricter.
+struct GateConfig {
+  std::string extra_terms_file;          // as given, resolved against the profile's folder
+  std::vector<std::string> extra_terms;  // one per line of the file; may be names: memory only
+};
+
 struct Profile {
   std::string name;
   std::string base = std::string("ps3.15-") + kE11Edition;
@@ -126,6 +134,7 @@ struct Profile {
   UnlistedPolicy unlisted = UnlistedPolicy::kKeepKnown;
   PixelsConfig pixels;
   QcConfig qc;  // image quality control (qc: section)
+  GateConfig gate;
 
   std::string source_path;
   std::string sha256;  // of the YAML text as read

@@ -456,7 +456,7 @@ class Loader {
   void Profile(const YAML::Node& root, rules::Profile& p) {
     if (!CheckMap(root, "the profile",
                   {"name", "base", "options", "pseudonym", "date_shift_days", "rules", "filter",
-                   "unlisted", "pixels", "qc"}))
+                   "unlisted", "pixels", "qc", "gate"}))
       return;
     if (!root["name"]) Error(root, "the profile has no name:");
     else if (auto s = Str(root["name"], "name")) p.name = *s;
@@ -511,6 +511,38 @@ class Loader {
     }
     if (root["pixels"]) Pixels(root["pixels"], p);
     if (root["qc"]) Qc(root["qc"], p);
+    if (root["gate"]) Gate(root["gate"], p);
+  }
+
+  // gate: {extra_terms_file: FILE}: one term per line (UTF-8; '#' starts a
+  // comment line; a term with '^' is a person name), relative to the
+  // profile's folder. Terms are never echoed in errors.
+  void Gate(const YAML::Node& n, rules::Profile& p) {
+    if (!CheckMap(n, "gate", {"extra_terms_file"})) return;
+    if (!n["extra_terms_file"]) return;
+    auto file = Str(n["extra_terms_file"], "gate.extra_terms_file");
+    if (!file) return;
+    std::filesystem::path path(*file);
+    if (path.is_relative()) path = std::filesystem::path(file_).parent_path() / path;
+    std::ifstream in(path);
+    if (!in) {
+      Error(n["extra_terms_file"], "gate.extra_terms_file: cannot read " + path.string());
+      return;
+    }
+    p.gate.extra_terms_file = path.string();
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      const size_t start = line.find_first_not_of(" \t"), end = line.find_last_not_of(" \t");
+      if (start == std::string::npos || line[start] == '#') continue;
+      const std::string term = line.substr(start, end - start + 1);
+      if (term.size() < 3) {
+        errors_.push_back(path.string() + ":" + std::to_string(number) +
+                          ": a gate term needs at least 3 characters (shorter ones would match everywhere)");
+        continue;
+      }
+      p.gate.extra_terms.push_back(term);
+    }
   }
 
  private:

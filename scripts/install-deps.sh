@@ -8,7 +8,7 @@ BUILD_PKGS=(
   libdcmtk-dev dcmtk             # DICOM files and network
   libsqlite3-dev                 # provenance store
   libyaml-cpp-dev                # profiles
-  libssl-dev                     # HMAC-SHA256, SHA-256
+  libssl-dev                     # HMAC-SHA256, SHA-256, Ed25519 manifest signatures
   libcli11-dev                   # command line
   nlohmann-json3-dev             # --json summary, reports
   libfmt-dev
@@ -26,6 +26,7 @@ TEST_PKGS=(
   octave-dicom                   # real CT/US/RTSTRUCT test files
   python3-nibabel                # nicom test data
   libgdcm-tools                  # gdcmanon, for the benchmark comparison
+  openssl                        # the recipient's manifest check (README), run by verify_e2e_test
   mricron-data opencv-data       # head MRI and face cascades (defacing)
 )
 

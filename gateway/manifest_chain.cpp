@@ -1,0 +1,75 @@
+#include "gateway/manifest_chain.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/crypto.h"
+
+namespace rwd::gateway {
+
+std::string EntryContent(const ManifestEntry& e) {
+  nlohmann::ordered_json j;
+  j["seq"] = e.seq;
+  j["type"] = "object";
+  j["path"] = e.path;  // before sha256: README's sed line relies on the order
+  j["sha256"] = e.sha256;
+  j["size"] = e.size;
+  j["study_uid"] = e.study_uid;
+  j["series_uid"] = e.series_uid;
+  j["sop_uid"] = e.sop_uid;
+  j["profile_sha256"] = e.profile_sha256;
+  j["run_id"] = e.run_id;
+  j["time"] = e.time;
+  return j.dump();
+}
+
+std::string EndContent(int64_t count, int64_t run_id, std::string_view chain_head) {
+  nlohmann::ordered_json j;
+  j["seq"] = count + 1;
+  j["type"] = "end";
+  j["count"] = count;
+  j["run_id"] = run_id;
+  j["chain_head"] = std::string(chain_head);
+  return j.dump();
+}
+
+std::string ChainNext(std::string_view previous_chain, std::string_view content) {
+  Sha256 sha;
+  sha.Update(previous_chain);
+  sha.Update(content);
+  return ToHex(sha.Finish());
+}
+
+std::string WithChain(std::string_view content, std::string_view chain) {
+  std::string line(content.substr(0, content.size() - 1));  // without the closing brace
+  line += ",\"chain\":\"";
+  line += chain;
+  line += "\"}";
+  return line;
+}
+
+std::optional<ChainedLine> SplitChain(std::string_view line) {
+  constexpr std::string_view kKey = ",\"chain\":\"";
+  const size_t tail = kKey.size() + 64 + 2;
+  if (line.size() < tail + 2 || line.substr(line.size() - 2) != "\"}") return std::nullopt;
+  const size_t at = line.size() - tail;
+  if (line.substr(at, kKey.size()) != kKey) return std::nullopt;
+  ChainedLine out;
+  out.chain = std::string(line.substr(at + kKey.size(), 64));
+  for (char c : out.chain)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  out.content = std::string(line.substr(0, at)) + "}";
+  return out;
+}
+
+std::optional<int64_t> FirstBrokenLink(std::span<const ManifestEntry> entries,
+                                       std::span<const std::string> stored_chains) {
+  std::string chain(kChainGenesis);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (entries[i].seq != static_cast<int64_t>(i) + 1) return entries[i].seq;  // a row missing or added
+    chain = ChainNext(chain, EntryContent(entries[i]));
+    if (i >= stored_chains.size() || stored_chains[i] != chain) return entries[i].seq;
+  }
+  return std::nullopt;
+}
+
+}  // namespace rwd::gateway
