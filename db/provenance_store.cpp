@@ -69,7 +69,16 @@ constexpr std::string_view kReleasedFiles =
 
 constexpr std::string_view kInsertSeries =
     "INSERT INTO series (run_id, new_study_uid, new_series_uid, patient, modality, state, objects,"
-    " released, reason_code, reason, geometry) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    " released, reason_code, reason, geometry, qc, deface) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+    " ?12, ?13)";
+
+constexpr std::string_view kRewrite =
+    "UPDATE objects SET sha256_out = ?2, size_out = ?3 WHERE id = ?1 AND state = 'staged'";
+
+constexpr std::string_view kSeriesQc =
+    "SELECT id, new_series_uid, modality, state, qc FROM series WHERE run_id = ?1 ORDER BY id";
+constexpr std::string_view kChecksOf =
+    "SELECT check_name, value, threshold, verdict FROM series_checks WHERE series_id = ?1 ORDER BY id";
 
 constexpr std::string_view kInsertCheck =
     "INSERT INTO series_checks (run_id, hmac_series_uid, check_name, value, threshold, verdict,"
@@ -399,7 +408,8 @@ Status ProvenanceStore::ForEachReleasedFile(int64_t series_id, const std::functi
 
 Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord& series,
                                               std::span<const ObjectDecision> objects,
-                                              std::span<const std::pair<int64_t, std::vector<Finding>>> findings) {
+                                              std::span<const std::pair<int64_t, std::vector<Finding>>> findings,
+                                              std::span<const RewrittenObject> rewritten) {
   std::lock_guard<std::mutex> lock(mu_);
   Transaction txn(*db_);
   Status s = txn.Begin();
@@ -416,6 +426,8 @@ Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord
     BindOptional(*st, 9, series.reason_code);
     BindOptional(*st, 10, series.reason);
     BindOptional(*st, 11, series.geometry_json);
+    BindOptional(*st, 12, series.qc_json);
+    BindOptional(*st, 13, series.deface_json);
     s = st->Run();
     if (!s.ok()) return s;
   }
@@ -429,6 +441,13 @@ Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord
     if (c.value) st->BindDouble(4, *c.value); else st->BindNull(4);
     if (c.threshold) st->BindDouble(5, *c.threshold); else st->BindNull(5);
     st->BindText(6, c.verdict).BindText(7, series.key.series_uid).BindInt64(8, series_id);
+    s = st->Run();
+    if (!s.ok()) return s;
+  }
+  for (const RewrittenObject& r : rewritten) {
+    Result<Statement> st = db_->Prepare(kRewrite);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, r.object_id).BindText(2, r.sha256_out).BindInt64(3, r.size_out);
     s = st->Run();
     if (!s.ok()) return s;
   }
@@ -480,6 +499,39 @@ Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord
   s = txn.Commit();
   if (!s.ok()) return s;
   return series_id;
+}
+
+Result<std::vector<ProvenanceStore::SeriesQcRow>> ProvenanceStore::ListSeriesQc(int64_t run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<SeriesQcRow> out;
+  {
+    Result<Statement> st = db_->Prepare(kSeriesQc);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, run_id);
+    while (true) {
+      Result<bool> row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) break;
+      out.push_back({st->ColumnInt64(0), st->ColumnText(1), st->ColumnText(2), st->ColumnText(3), st->ColumnText(4), {}});
+    }
+  }
+  for (SeriesQcRow& r : out) {
+    Result<Statement> st = db_->Prepare(kChecksOf);
+    if (!st.ok()) return st.status();
+    st->BindInt64(1, r.id);
+    while (true) {
+      Result<bool> row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) break;
+      SeriesCheckRow c;
+      c.name = st->ColumnText(0);
+      if (!st->ColumnIsNull(1)) c.value = st->ColumnDouble(1);
+      if (!st->ColumnIsNull(2)) c.threshold = st->ColumnDouble(2);
+      c.verdict = st->ColumnText(3);
+      r.checks.push_back(std::move(c));
+    }
+  }
+  return out;
 }
 
 Status ProvenanceStore::MarkSeriesReleased(int64_t series_id) {

@@ -93,6 +93,13 @@ struct ObjectDecision {
   std::vector<Finding> findings;
 };
 
+// A staged file a series stage rewrote (e.g. defaced): its new hash and size.
+struct RewrittenObject {
+  int64_t object_id = 0;
+  std::string sha256_out;
+  int64_t size_out = 0;
+};
+
 struct SeriesCheckRow {
   std::string name;
   std::optional<double> value, threshold;
@@ -107,6 +114,7 @@ struct SeriesRecord {
   std::string reason_code, reason;  // when quarantined
   std::string stage;                // the series stage that held it back
   std::string geometry_json;  // (object counts are computed by DecideSeries)
+  std::string qc_json, deface_json;  // "" = the stage did not run
   std::vector<SeriesCheckRow> checks;
 };
 
@@ -181,7 +189,15 @@ class ProvenanceStore {
   // the series' reason). Returns the series id. The caller then moves the
   // released files (ForEachReleasedFile) and calls MarkSeriesReleased.
   Result<int64_t> DecideSeries(int64_t run_id, const SeriesRecord& series, std::span<const ObjectDecision> held_back,
-                               std::span<const std::pair<int64_t, std::vector<Finding>>> findings = {});
+                               std::span<const std::pair<int64_t, std::vector<Finding>>> findings = {},
+                               std::span<const RewrittenObject> rewritten = {});
+  // The series of a run with their QC results, for qc.json.
+  struct SeriesQcRow {
+    int64_t id = 0;
+    std::string series_uid, modality, state, qc_json;
+    std::vector<SeriesCheckRow> checks;
+  };
+  Result<std::vector<SeriesQcRow>> ListSeriesQc(int64_t run_id);
   struct ReleasedFile {
     std::string staging_path, output_path;
     int64_t size_out = 0;

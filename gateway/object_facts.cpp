@@ -64,6 +64,7 @@ ObjectFacts ObjectFacts::From(const DicomFile& file) {
   f.orientation = Numbers<6>(ds.GetString({0x0020, 0x0037}));
   f.pixel_spacing = Numbers<2>(ds.GetString({0x0028, 0x0030}));
   f.slice_thickness = Number(ds.GetString({0x0018, 0x0050}));
+  f.gantry_tilt = Number(ds.GetString({0x0018, 0x1120}));
   if (auto n = Number(ds.GetString({0x0020, 0x0013}))) f.instance_number = static_cast<int>(*n);
   f.rows = static_cast<int>(Number(ds.GetString({0x0028, 0x0010})).value_or(0));
   f.columns = static_cast<int>(Number(ds.GetString({0x0028, 0x0011})).value_or(0));
@@ -79,6 +80,7 @@ std::string ObjectFacts::ToJson() const {
   Put(j, "iop", orientation);
   Put(j, "ps", pixel_spacing);
   if (slice_thickness) j["st"] = *slice_thickness;
+  if (gantry_tilt) j["gt"] = *gantry_tilt;
   if (instance_number) j["in"] = *instance_number;
   j["rows"] = rows;
   j["cols"] = columns;
@@ -99,6 +101,7 @@ ObjectFacts ObjectFacts::FromJson(const std::string& text) {
   f.orientation = Get<6>(j, "iop");
   f.pixel_spacing = Get<2>(j, "ps");
   if (j.contains("st") && j["st"].is_number()) f.slice_thickness = j["st"].get<double>();
+  if (j.contains("gt") && j["gt"].is_number()) f.gantry_tilt = j["gt"].get<double>();
   if (j.contains("in") && j["in"].is_number_integer()) f.instance_number = j["in"].get<int>();
   f.rows = j.value("rows", 0);
   f.columns = j.value("cols", 0);

@@ -20,6 +20,7 @@ struct ObjectFacts {
   std::string image_type;           // e.g. ORIGINAL\PRIMARY\AXIAL
   std::string frame_of_reference;   // the new FrameOfReferenceUID
   int pixel_regions_redacted = 0;   // burned-in boxes filled by the pixel stage
+  std::optional<double> gantry_tilt;  // GantryDetectorTilt
 
   // Reads the facts from a (de-identified) dataset.
   static ObjectFacts From(const DicomFile& file);

@@ -20,6 +20,7 @@
 #include "gateway/safe_dirs.h"
 #include "gateway/run_state.h"
 #include "gateway/series/geometry_stage.h"
+#include "gateway/series/volume_stage.h"
 #include "gateway/series_phase.h"
 #include "gateway/staging_area.h"
 #include "gateway/stages/clean_pixels_stage.h"
@@ -191,7 +192,11 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     // Series phase: a folder run's series are complete once the walk is done.
     auto keys = store_.ListStagedSeries(run_id);
     if (!keys.ok()) return keys.status();
-    std::vector<SeriesStageFactory> stages = {[] { return std::make_unique<GeometryStage>(); }};
+    CutCache cuts;
+    const std::string reports = options_.work_dir + "/reports/run-" + std::to_string(run_id);
+    std::vector<SeriesStageFactory> stages = {
+        [] { return std::make_unique<GeometryStage>(); },
+        [&] { return std::make_unique<VolumeStage>(profile_, store_, cuts, reports); }};
     for (const SeriesStageFactory& f : options_.series_stages) stages.push_back(f);
     SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, options_.path_key, tally};
     std::atomic<size_t> next{0};

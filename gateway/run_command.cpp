@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "db/provenance_store.h"
 #include "gateway/pipeline.h"
+#include "gateway/qc_report.h"
 #include "gateway/workdir_lock.h"
 #include "rules/profile_loader.h"
 
@@ -107,6 +108,9 @@ int RunCommand(const RunArgs& a) {
     return Fail(kExitFatal, "run failed: " + summary.status().ToString());
   }
   summary->database = db_path;
+  auto qc_report = WriteQcReport(**store, *run_id, (fs::path(a.workdir) / "reports" / ("run-" + std::to_string(*run_id))).string());
+  if (!qc_report.ok()) return Fail(kExitFatal, qc_report.status().message());
+  summary->qc_report = *qc_report;
   summary->key_file = key_path;
   summary->key_created = key->created;
   Status s = (*store)->EndRun(*run_id, "completed", summary->ToJson());

@@ -37,6 +37,7 @@ std::string RunSummary::ToText() const {
   }
   o << "  cohort:      " << output_dir << "\n";
   o << "  database:    " << database << "\n";
+  if (!qc_report.empty()) o << "  QC:          " << qc_report << "\n";
   o << "  quarantine:  " << quarantine_dir << "\n";
   o << "  key:         " << key_file << (key_created ? "  (NEW key created: keep it safe and back it up; "
                                                        "the same key gives the same pseudonyms next time)" : "")
@@ -66,6 +67,7 @@ std::string RunSummary::ToJson() const {
                       {"output", output_dir},
                       {"database", database},
                       {"quarantine", quarantine_dir},
+                      {"qc_report", qc_report},
                       {"key_file", key_file},
                       {"key_created", key_created},
                       {"reasons", reasons}};

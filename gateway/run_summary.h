@@ -15,7 +15,7 @@ struct RunSummary {
   int64_t recovered_series = 0, abandoned_staged = 0;             // finished / redone from an interrupted run
   double seconds = 0;
   int workers = 0;
-  std::string profile_name, output_dir, database, quarantine_dir, key_file;
+  std::string profile_name, output_dir, database, quarantine_dir, key_file, qc_report;
   bool key_created = false;
   std::map<std::string, int64_t> reasons;  // "quarantined: <reason code>" -> count
 

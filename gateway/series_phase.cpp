@@ -75,7 +75,8 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
     SeriesMember m;
     m.object_id = o.id;
     m.facts = {f.position, f.orientation, f.pixel_spacing, f.slice_thickness, f.instance_number, f.rows, f.columns,
-               f.frames, f.pixel_regions_redacted, series.Intern(f.image_type), series.Intern(f.frame_of_reference)};
+               f.frames, f.pixel_regions_redacted, f.gantry_tilt, series.Intern(f.image_type),
+               series.Intern(f.frame_of_reference)};
     series.members.push_back(m);
   });
   if (!read.ok()) return read;
@@ -115,6 +116,8 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   record.quarantined = fate.quarantine_series;
   record.geometry_json = series.geometry_json;
   record.checks = series.checks;
+  record.qc_json = series.qc_json;
+  record.deface_json = series.deface_json;
   if (fate.quarantine_series) {
     record.reason_code = ErrorCodeName(fate.code);
     record.reason = fate.reason;
@@ -123,10 +126,12 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   // Only held-back objects are listed one by one; the rest follow the series.
   std::vector<db::ObjectDecision> held_back;
   std::vector<std::pair<int64_t, std::vector<db::Finding>>> findings;
+  std::vector<db::RewrittenObject> rewritten;
   for (size_t i = 0; i < series.members.size(); ++i) {
     const int64_t id = series.members[i].object_id;
     auto it = series.decisions.find(i);
     MemberDecision* d = it == series.decisions.end() ? nullptr : &it->second;
+    if (d && d->rewritten && !fate.quarantine_series && !d->quarantine_code) rewritten.push_back(*d->rewritten);
     if (fate.quarantine_series) {
       held_back.push_back(HoldBack(id, fate.code, "series held back by " + std::string(decided_by) + ": " + fate.reason,
                                    decided_by));
@@ -141,7 +146,7 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
     if (d) held_back.back().findings = std::move(d->findings);
   }
   series.members.clear();
-  auto series_id = env_.store.DecideSeries(run_id, record, held_back, findings);
+  auto series_id = env_.store.DecideSeries(run_id, record, held_back, findings, rewritten);
   if (!series_id.ok()) return series_id.status();
   env_.tally.CountSeries(fate.quarantine_series);
   if (record.quarantined) return Status::Ok();

@@ -34,6 +34,7 @@ struct SliceFacts {
   std::optional<int> instance_number;
   int rows = 0, columns = 0, frames = 1;
   int pixel_regions_redacted = 0;
+  std::optional<double> gantry_tilt;
   std::string_view image_type, frame_of_reference;  // valid while the SeriesContext lives
 };
 
@@ -48,6 +49,7 @@ struct MemberDecision {
   std::string quarantine_reason;
   const char* quarantined_by = "";
   std::vector<db::Finding> findings;  // recorded with the object
+  std::optional<db::RewrittenObject> rewritten;  // a stage rewrote the staged file
 };
 
 struct SeriesContext {
@@ -57,7 +59,7 @@ struct SeriesContext {
   std::deque<SeriesMember> members;  // ordered as staged
   // Filled by the stages, recorded with the series.
   std::vector<db::SeriesCheckRow> checks;
-  std::string geometry_json;
+  std::string geometry_json, qc_json, deface_json;
   std::map<size_t, MemberDecision> decisions;  // by member index; most members have none
 
   void Quarantine(size_t member, ErrorCode code, std::string reason, const char* stage) {
@@ -68,6 +70,7 @@ struct SeriesContext {
     d.quarantined_by = stage;
   }
   void AddFinding(size_t member, db::Finding f) { decisions[member].findings.push_back(std::move(f)); }
+  void Rewritten(size_t member, db::RewrittenObject r) { decisions[member].rewritten = std::move(r); }
   // One stored copy of a string the series repeats (image type, frame of reference).
   std::string_view Intern(const std::string& s) { return *strings_.insert(s).first; }
 

@@ -97,9 +97,6 @@ class Loader {
       else if (v == "modified") o.retain_longitudinal_temporal = Longitudinal::kModified;
       else Error(l, "options.retain_longitudinal_temporal must be off, full or modified");
     }
-    if (o.clean_recognizable_visual_features)
-      Error(n["clean_recognizable_visual_features"],
-            "options.clean_recognizable_visual_features (defacing) is not available in this version");
   }
 
   std::optional<Selector> ParseSelector(const YAML::Node& rule, const std::string& where) {
@@ -431,6 +428,7 @@ class Loader {
   void Qc(const YAML::Node& n, rules::Profile& p) {
     if (!CheckMap(n, "qc", {"on_fail", "cohort", "checks"})) return;
     QcConfig& qc = p.qc;
+    qc.configured = true;
     if (n["on_fail"])
       if (auto a = QcActionValue(n["on_fail"], "qc.on_fail", false)) qc.on_fail = *a;
     if (const YAML::Node c = n["cohort"]; c && CheckMap(c, "qc.cohort", {"min_series", "warn_z", "fail_z"})) {

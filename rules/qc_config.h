@@ -57,6 +57,9 @@ struct QcCheckOverride {
 };
 
 struct QcConfig {
+  // The profile has a qc: section: the pixel checks run (pixels decoded per
+  // series). Without one only the geometry checks run, from the headers.
+  bool configured = false;
   QcAction on_fail = QcAction::kFlag;  // flag (default) | quarantine
   // Cohort-relative grading (robust z over the history of the same site +
   // scanner model + protocol group): used once this many values exist.

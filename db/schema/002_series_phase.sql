@@ -21,6 +21,8 @@ CREATE TABLE series (
   reason_code     TEXT,
   reason          TEXT,
   geometry        TEXT CHECK (geometry IS NULL OR json_valid(geometry)),
+  qc              TEXT CHECK (qc IS NULL OR json_valid(qc)),        -- {"verdict", "flags"} of the QC stage
+  deface          TEXT CHECK (deface IS NULL OR json_valid(deface)), -- the defacing verdict and gate figures
   decided_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   UNIQUE (run_id, new_study_uid, new_series_uid)
 );
@@ -41,14 +43,13 @@ ALTER TABLE series_checks ADD COLUMN series_id INTEGER REFERENCES series (id);
 
 DROP TRIGGER objects_no_update;
 CREATE TRIGGER objects_no_update BEFORE UPDATE ON objects
-WHEN NOT (OLD.state = 'staged' AND NEW.state IN ('released', 'quarantined', 'rejected')
+WHEN NOT (OLD.state = 'staged' AND NEW.state IN ('staged', 'released', 'quarantined', 'rejected')
           AND NEW.id = OLD.id AND NEW.run_id = OLD.run_id AND NEW.source_path IS OLD.source_path
           AND NEW.size_in IS OLD.size_in AND NEW.sha256_in IS OLD.sha256_in
-          AND NEW.sha256_out IS OLD.sha256_out AND NEW.size_out IS OLD.size_out
           AND NEW.hmac_sop_uid IS OLD.hmac_sop_uid AND NEW.new_sop_uid IS OLD.new_sop_uid
           AND NEW.new_series_uid IS OLD.new_series_uid AND NEW.new_study_uid IS OLD.new_study_uid
           AND NEW.processed_at IS OLD.processed_at)
-BEGIN SELECT RAISE(ABORT, 'objects is append-only (audit trail): only a staged row may change, once, to its final state'); END;
+BEGIN SELECT RAISE(ABORT, 'objects is append-only (audit trail): only a staged row may change (its output, when a series stage rewrote it, and once its final state)'); END;
 
 -- Last: 'staged' joins the allowed states. SQLite cannot ALTER a CHECK; the
 -- documented way for a change that accepts every existing row is to edit the

@@ -95,13 +95,7 @@ SeriesResult GeometryStage::Run(SeriesContext& series) {
     if (f.slice_thickness) j["slice_thickness_mm"] = *f.slice_thickness;
     if (f.orientation) j["orientation_cosines"] = *f.orientation;
   }
-  series.geometry_json = j.dump();
-  const bool volume = g.positioned >= 3;
-  series.checks.push_back({"slice_count", g.slices, std::nullopt, "pass"});
-  if (volume) {
-    series.checks.push_back({"slice_spacing_mm", g.spacing_median, std::nullopt, "pass"});
-    series.checks.push_back({"spacing_spread_mm", g.spacing_max - g.spacing_min, std::nullopt, "pass"});
-  }
+  series.geometry_json = j.dump();  // the verdicts are the QC stage's (volume_stage.h)
   return SeriesResult::Continue();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The first series stage: records the geometry of every series (slice
 // count, orientation, spacing along the slice normal, homogeneity) in the
-// `series` table and as series checks. It decides nothing: the QC stage
+// `series` table. It decides nothing: the QC stage (volume_stage.h)
 // judges; this keeps the facts every later stage and the report use.
 #include "gateway/series_stage.h"
 
