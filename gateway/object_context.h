@@ -12,6 +12,7 @@
 #include "anonymizer/phi_terms.h"
 #include "core/dicom_file.h"
 #include "db/provenance_store.h"
+#include "gateway/gate/original_identifiers.h"
 #include "gateway/object_facts.h"
 
 namespace rwd::gateway {
@@ -50,6 +51,10 @@ struct ObjectContext {
   // device regions match on descriptions the de-identified header lacks),
   // so nothing parses the original twice. Memory only.
   std::unordered_map<uint32_t, std::string> original_values;
+  // What the residual-PHI gate looks for (collected by identify with the
+  // gate's own code; memory only, dropped once the gate has run).
+  std::optional<gate::OriginalIdentifiers> original_ids;
+  bool gate_hit = false;  // the gate held it back
   anon::HeaderResult header;
   SerializedFile out;  // the de-identified file (head + unchanged pixel data), once serialised
   std::string sha256_out;

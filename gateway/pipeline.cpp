@@ -27,6 +27,7 @@
 #include "gateway/stages/deidentify_header_stage.h"
 #include "gateway/stages/identify_stage.h"
 #include "gateway/stages/ingest_stage.h"
+#include "gateway/stages/gate_stage.h"
 #include "gateway/stages/staging_stage.h"
 
 namespace rwd::gateway {
@@ -48,8 +49,8 @@ class ObjectWorker {
   ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes,
                const std::vector<uint8_t>& path_key)
       : env_(env), path_key_(path_key), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile),
-        staging_(env.staging) {
-    stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &staging_};
+        staging_(env.staging), gate_(profile) {
+    stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &staging_, &gate_};
   }
 
   void Process(SourceItem item) {
@@ -125,6 +126,7 @@ class ObjectWorker {
       r.reason = fate.reason;
     }
     env_.tally.Count(r.state, fate.code, o.bytes.size(), 0, 0);
+    if (o.gate_hit) env_.tally.CountGate();
     env_.writer.Add(std::move(r));
   }
 
@@ -135,6 +137,7 @@ class ObjectWorker {
   DeidentifyHeaderStage deidentify_;
   CleanPixelsStage pixels_;
   StagingStage staging_;
+  GateStage gate_;
   std::vector<Stage*> stages_;
   ByteBuffer buffer_;
 };

@@ -32,6 +32,10 @@ class RunTally {
     if (state != db::ObjectState::kReleased && state != db::ObjectState::kStaged)
       ++summary_.reasons[std::string(db::ObjectStateName(state)) + ": " + ErrorCodeText(code)];
   }
+  void CountGate() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++summary_.gate_quarantined;
+  }
   void CountSeries(bool quarantined) {
     std::lock_guard<std::mutex> lock(mu_);
     ++summary_.series;

@@ -25,6 +25,8 @@ std::string RunSummary::ToText() const {
   std::snprintf(line, sizeof line, "  %lld series released, %lld held back whole\n",
                 static_cast<long long>(series - series_quarantined), static_cast<long long>(series_quarantined));
   o << line;
+  if (gate_quarantined > 0)
+    o << "  residual-PHI gate: " << gate_quarantined << " object(s) held back (an original identifier was found)\n";
   if (recovered_series > 0 || abandoned_staged > 0)
     o << "  after an interrupted run: " << recovered_series << " series' release finished, " << abandoned_staged
       << " staged object(s) redone\n";
@@ -62,6 +64,7 @@ std::string RunSummary::ToJson() const {
                       {"pixel_regions_redacted", pixel_regions_redacted},
                       {"series", series},
                       {"series_quarantined", series_quarantined},
+                      {"gate_quarantined", gate_quarantined},
                       {"recovered_series", recovered_series},
                       {"abandoned_staged", abandoned_staged},
                       {"output", output_dir},

@@ -12,6 +12,7 @@ struct RunSummary {
   uint64_t bytes_in = 0, bytes_out = 0;
   int64_t pixel_images_redacted = 0, pixel_regions_redacted = 0;  // released images only
   int64_t series = 0, series_quarantined = 0;                      // decided by the series phase
+  int64_t gate_quarantined = 0;                                    // held back by the residual-PHI gate
   int64_t recovered_series = 0, abandoned_staged = 0;             // finished / redone from an interrupted run
   double seconds = 0;
   int workers = 0;

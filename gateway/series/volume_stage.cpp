@@ -211,6 +211,15 @@ SeriesResult VolumeStage::Deface(SeriesContext& series, SeriesVolume& volume, st
     j[std::string(suffix) + "_png"] = file;
   }
   series.deface_json = j.dump();
+  // Findings the report reads: every released object is defaced; the first
+  // carries the figures and the after-rendering.
+  nlohmann::json figures = {{"clearance_mm", r.gate.clearance_mm}, {"residual", r.gate.residual},
+                            {"removed_share", r.gate.removed_share}, {"brain_voxels_changed", r.gate.brain_voxels_changed},
+                            {"seconds", r.seconds}, {"shared_cut", shared.has_value()}};
+  if (j.contains("anterior_png")) figures["render"] = j["anterior_png"];
+  for (size_t i = 0; i < series.members.size(); ++i)
+    series.AddFinding(i, {"deface", i == 0 ? "deface_gate" : "defaced", i == 0 ? figures.dump() : "{}"});
+  if (!series.members.empty()) series.AddFinding(0, {"deface", "defaced", "{}"});
   return SeriesResult::Continue();
 }
 

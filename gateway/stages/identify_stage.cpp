@@ -5,6 +5,7 @@
 #include "anonymizer/burned_in_risk.h"
 #include "anonymizer/phi_terms.h"
 #include "core/strings.h"
+#include "gateway/gate/original_identifiers.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
@@ -91,6 +92,7 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
   if (const rules::FilterEntry* entry = rules::RejectingEntry(profile_, [&](Tag t) { return ds.GetString(t); }))
     return StageResult::Reject(ErrorCode::kFiltered, "rejected by the profile filter " + entry->origin);
   o.burned_in = anon::AssessBurnedInRisk(ds);
+  o.original_ids = gate::CollectIdentifiers(*o.dicom);
   if (profile_.pixels.burned_in != rules::BurnedInMode::kQuarantineAtRisk) {
     o.phi = anon::CollectPhiTerms(ds);
     SnapshotValues(meta, o);
