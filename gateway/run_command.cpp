@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "db/provenance_store.h"
 #include "gateway/pipeline.h"
+#include "gateway/report/run_report.h"
 #include "gateway/workdir_lock.h"
 #include "rules/profile_loader.h"
 
@@ -107,14 +108,26 @@ int RunCommand(const RunArgs& a) {
   summary->database = db_path;
   summary->key_file = key_path;
   summary->key_created = key->created;
-  Status s = (*store)->EndRun(*run_id, "completed", summary->ToJson());
+  // The report's path and the key's fingerprint join the summary (stored
+  // with the run, printed by --json); the report is written once the run
+  // has ended, from the database.
+  nlohmann::json summary_json = nlohmann::json::parse(summary->ToJson());
+  summary_json["report"] = report::DefaultReportPath(a.workdir, *run_id);
+  summary_json["key_fingerprint"] = report::KeyFingerprint(key->bytes);
+  Status s = (*store)->EndRun(*run_id, "completed", summary_json.dump());
   if (!s.ok()) return Fail(kExitFatal, s.message());
+  report::RunReportOptions report_options;
+  report_options.work_dir = a.workdir;
+  report_options.run_id = *run_id;
+  report_options.profile = &*profile;
+  auto report = report::WriteRunReport(report_options);
+  if (!report.ok()) return Fail(kExitFatal, "run completed, report failed: " + report.status().message());
 
   if (a.json) {
-    std::cout << summary->ToJson() << std::endl;
-    if (!a.quiet) std::cerr << summary->ToText();
+    std::cout << summary_json.dump() << std::endl;
+    if (!a.quiet) std::cerr << summary->ToText() << "  report: " << report->report << "\n";
   } else if (!a.quiet) {
-    std::cout << summary->ToText();
+    std::cout << summary->ToText() << "  report: " << report->report << "\n";
   }
   return kExitOk;
 }
