@@ -112,7 +112,7 @@ int RunCommand(const RunArgs& a) {
   // with the run, printed by --json); the report is written once the run
   // has ended, from the database.
   nlohmann::json summary_json = nlohmann::json::parse(summary->ToJson());
-  summary_json["report"] = report::DefaultReportPath(a.workdir, *run_id);
+  summary_json["report"] = fs::absolute(report::DefaultReportPath(a.workdir, *run_id)).string();
   summary_json["key_fingerprint"] = report::KeyFingerprint(key->bytes);
   Status s = (*store)->EndRun(*run_id, "completed", summary_json.dump());
   if (!s.ok()) return Fail(kExitFatal, s.message());
@@ -120,14 +120,14 @@ int RunCommand(const RunArgs& a) {
   report_options.work_dir = a.workdir;
   report_options.run_id = *run_id;
   report_options.profile = &*profile;
-  auto report = report::WriteRunReport(report_options);
-  if (!report.ok()) return Fail(kExitFatal, "run completed, report failed: " + report.status().message());
+  auto written = report::WriteRunReport(report_options);
+  if (!written.ok()) return Fail(kExitFatal, "run completed, report failed: " + written.status().message());
 
   if (a.json) {
     std::cout << summary_json.dump() << std::endl;
-    if (!a.quiet) std::cerr << summary->ToText() << "  report: " << report->report << "\n";
+    if (!a.quiet) std::cerr << summary->ToText() << "  report: " << written->report << "\n";
   } else if (!a.quiet) {
-    std::cout << summary->ToText() << "  report: " << report->report << "\n";
+    std::cout << summary->ToText() << "  report: " << written->report << "\n";
   }
   return kExitOk;
 }

@@ -26,6 +26,7 @@ TEST_PKGS=(
   python3-nibabel                # nicom test data
   libgdcm-tools                  # gdcmanon, for the benchmark comparison
   mricron-data opencv-data       # head MRI and face cascades (defacing)
+  chromium                       # the cohort report opened headless, offline (report_e2e_test)
 )
 
 missing=()

@@ -35,19 +35,16 @@ cv::Mat StoredValues(const PixelData& px, int frame) {
   cv::Mat out(px.rows(), px.columns(), CV_64F);
   const size_t n = static_cast<size_t>(px.rows()) * px.columns();
   const int bytes = static_cast<int>(px.bytes_per_sample());
+  const int bits = std::clamp(px.bits_stored(), 1, 8 * bytes);
+  const uint32_t mask = bits >= 32 ? 0xffffffffu : (1u << bits) - 1;
+  const int shift = 32 - bits;  // moves the high bit to bit 31, to sign-extend
   const bool sign = px.is_signed();
-  const int shift = 8 * bytes - px.bits_stored();  // sign-extends from the high bit
   double* dst = out.ptr<double>();
   for (size_t i = 0; i < n; ++i) {
     uint32_t u = 0;
     std::memcpy(&u, data.data() + i * bytes, bytes);
-    if (sign && shift > 0 && shift < 32) {
-      dst[i] = static_cast<double>(static_cast<int32_t>(u << shift) >> shift);
-    } else if (sign) {
-      dst[i] = bytes == 1 ? static_cast<int8_t>(u) : bytes == 2 ? static_cast<int16_t>(u) : static_cast<int32_t>(u);
-    } else {
-      dst[i] = static_cast<double>(shift > 0 && shift < 32 ? (u & ((1u << (32 - shift)) - 1)) : u);
-    }
+    u &= mask;
+    dst[i] = sign ? static_cast<double>(static_cast<int32_t>(u << shift) >> shift) : static_cast<double>(u);
   }
   return out;
 }

@@ -92,7 +92,7 @@ std::string Accounting(const ReportModel& m) {
 }
 
 std::vector<std::pair<std::string, int64_t>> Bars(const std::map<std::string, int64_t>& m) {
-  return {m.begin(), m.end()};
+  return std::vector<std::pair<std::string, int64_t>>(m.begin(), m.end());
 }
 
 std::string Composition(const ReportModel& m) {
@@ -148,7 +148,7 @@ std::string Geometry(const std::string& json) {
   if (!g.is_object()) return "geometry not recorded";
   std::string s;
   auto put = [&](const char* k, const char* label, const char* unit) {
-    if (g.contains(k) && !g[k].is_null()) s += std::string(label) + " " + (g[k].is_number() ? Num(g[k].get<double>(), 4) : Html(g[k].dump())) + unit + "; ";
+    if (g.contains(k) && !g[k].is_null()) s += std::string(label) + " " + (g[k].is_number() ? Num(g[k].get<double>(), 4) : g[k].is_string() ? Html(g[k].get<std::string>()) : Html(g[k].dump())) + unit + "; ";
   };
   put("orientation", "orientation", "");
   put("rows", "rows", "");
