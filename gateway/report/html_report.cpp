@@ -17,7 +17,8 @@ table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #ddd;padding:
 th{background:#f3f3f3}.num{text-align:right}.uid{font-family:monospace;font-size:11px;word-break:break-all}
 .warn{background:#fff3cd}.fail{background:#f8d7da}.pass{background:#e6f4ea}.none{color:#777;font-style:italic}
 .banner{background:#c0392b;color:#fff;padding:8px;font-weight:bold}
-.cards{display:flex;flex-wrap:wrap;gap:8px}.card{border:1px solid #ccc;padding:6px;width:330px;break-inside:avoid}
+.cards{display:flex;flex-wrap:wrap;gap:8px}.card{border:1px solid #ccc;padding:6px;width:340px;break-inside:avoid;overflow:hidden}
+.card table{font-size:11px;width:100%}
 .card.flag{border:2px solid #c0392b}.card img{float:left;margin-right:6px;background:#000}
 .charts{display:flex;flex-wrap:wrap;gap:12px}svg text{font-size:11px}svg .ct{font-weight:bold}
 nav a{margin-right:10px}@media print{nav{display:none}.card{page-break-inside:avoid}}
@@ -119,19 +120,32 @@ std::string Acquisition(const ReportModel& m) {
   s += "<p>Distinct protocols (modality, device, field strength, kernel, thickness, spacing, kVp, TR/TE, contrast): <b>" +
        std::to_string(m.protocols) + "</b>. \"not kept\": the profile removed it, or the objects do not have it.</p>";
   using Field = std::string AcquisitionFacts::*;
-  const std::vector<std::pair<const char*, Field>> fields = {
-      {"manufacturer", &AcquisitionFacts::manufacturer},   {"model", &AcquisitionFacts::model},
-      {"field strength (T)", &AcquisitionFacts::field_strength_t}, {"convolution kernel", &AcquisitionFacts::kernel},
-      {"slice thickness (mm)", &AcquisitionFacts::slice_thickness_mm}, {"pixel spacing (mm)", &AcquisitionFacts::pixel_spacing_mm},
-      {"kVp", &AcquisitionFacts::kvp}, {"TR (ms)", &AcquisitionFacts::tr_ms}, {"TE (ms)", &AcquisitionFacts::te_ms},
-      {"contrast agent", &AcquisitionFacts::contrast}};
+  struct Param {
+    const char* name;
+    Field field;
+    const char* modality;  // counted only for series of this modality; "" = all
+  };
+  const std::vector<Param> fields = {
+      {"manufacturer", &AcquisitionFacts::manufacturer, ""},
+      {"model", &AcquisitionFacts::model, ""},
+      {"field strength (T), MR", &AcquisitionFacts::field_strength_t, "MR"},
+      {"convolution kernel, CT", &AcquisitionFacts::kernel, "CT"},
+      {"slice thickness (mm)", &AcquisitionFacts::slice_thickness_mm, ""},
+      {"pixel spacing (mm)", &AcquisitionFacts::pixel_spacing_mm, ""},
+      {"kVp, CT", &AcquisitionFacts::kvp, "CT"},
+      {"TR (ms), MR", &AcquisitionFacts::tr_ms, "MR"},
+      {"TE (ms), MR", &AcquisitionFacts::te_ms, "MR"},
+      {"contrast agent", &AcquisitionFacts::contrast, ""}};
   std::string table = "<table><tr><th>parameter</th><th>distinct values</th><th>series per value</th></tr>";
   std::string charts;
   bool any = false;
-  for (const auto& [name, field] : fields) {
+  for (const auto& [name, field, modality] : fields) {
     std::map<std::string, int64_t> counts;
-    for (const SeriesView& v : m.series)
-      if (v.acquisition) ++counts[(field == &AcquisitionFacts::contrast && (*v.acquisition).*field == "") ? "none / not kept" : NotKept((*v.acquisition).*field)];
+    for (const SeriesView& v : m.series) {
+      if (!v.acquisition || (*modality && v.modality != modality)) continue;
+      const std::string& value = (*v.acquisition).*field;
+      ++counts[field == &AcquisitionFacts::contrast && value.empty() ? "none / not kept" : NotKept(value)];
+    }
     if (counts.empty()) continue;
     any = true;
     std::string per;
@@ -148,7 +162,7 @@ std::string Geometry(const std::string& json) {
   if (!g.is_object()) return "geometry not recorded";
   std::string s;
   auto put = [&](const char* k, const char* label, const char* unit) {
-    if (g.contains(k) && !g[k].is_null()) s += std::string(label) + " " + (g[k].is_number() ? Num(g[k].get<double>(), 4) : g[k].is_string() ? Html(g[k].get<std::string>()) : Html(g[k].dump())) + unit + "; ";
+    if (g.contains(k) && !g[k].is_null() && g[k] != "") s += std::string(label) + " " + (g[k].is_number() ? Num(g[k].get<double>(), 4) : g[k].is_string() ? Html(g[k].get<std::string>()) : Html(g[k].dump())) + unit + "; ";
   };
   put("orientation", "orientation", "");
   put("rows", "rows", "");
