@@ -296,3 +296,29 @@ TEST_CASE("the cohort report opens offline in Chromium, shows every released ser
     CHECK(RunShell(std::string(RWDGATE_BIN) + " report --workdir " + Quote(tmp.File("work")) + " --run 99").exit_code == 2);
   }
 }
+
+TEST_CASE("a quarantined image never gets a picture in the report; sections without data say so") {
+  TempDir tmp;
+  fixtures::ExportOptions options;
+  options.with_ultrasound = true;  // quarantined at risk under the basic profile
+  options.patients = 1;
+  const std::string in = tmp.File("export");
+  fixtures::WriteSyntheticExport(in, options);
+  const GateRun run = RunGate(in, tmp.File("cohort"), tmp.File("work"));
+  REQUIRE(run.cmd.exit_code == 0);
+  REQUIRE(run.summary["quarantined"].get<int64_t>() >= 1);
+  const std::string html = ReadText(run.summary["report"].get<std::string>());
+  auto records = db::ReadRunRecords(tmp.File("work") + "/rwdgate.db", std::nullopt);
+  REQUIRE(records.ok());
+  size_t released_series = 0;
+  for (const auto& s : records->series) released_series += s.state == "released";
+  CHECK(InlineImages(html).size() == released_series);  // one thumbnail per released series, nothing else
+  for (const auto& o : records->objects)
+    if (o.state != "released" && !o.new_series_uid.empty())
+      CHECK_MESSAGE(html.find("data-series=\"" + o.new_series_uid + "\"") == std::string::npos, o.new_series_uid);
+  const size_t pixels = html.find("<section id=\"pixels\">");
+  REQUIRE(pixels != std::string::npos);
+  CHECK(html.find("none in this run", pixels) < html.find("</section>", pixels));
+  CHECK(html.find("<script") == std::string::npos);  // content never depends on JavaScript
+  CHECK(html.find("quarantined: Unsafe") != std::string::npos);
+}
