@@ -322,3 +322,58 @@ TEST_CASE("a quarantined image never gets a picture in the report; sections with
   CHECK(html.find("<script") == std::string::npos);  // content never depends on JavaScript
   CHECK(html.find("quarantined: Unsafe") != std::string::npos);
 }
+
+TEST_CASE("on an independent corpus of real files the report shows every released series and no name, MRN or birth date") {
+  TempDir tmp;
+  const std::string in = tmp.File("real");
+  fs::create_directories(in);
+  std::vector<std::string> sources;
+  for (const char* f : {"CT-MONO2-16-ankle.dcm", "US-PAL-8-10x-echo.dcm", "simple-test.dcm", "rtstruct.dcm"})
+    sources.push_back(std::string(RWD_OCTAVE_IMDATA) + "/" + f);
+  for (const char* f : {"CT_small.dcm", "MR_small.dcm", "liver_1frame.dcm", "JPEG2000.dcm", "rtdose_1frame.dcm"})
+    sources.push_back(std::string(RWD_PYDICOM_TEST_FILES) + "/" + f);
+  std::set<std::string> identifiers;  // the originals' names, IDs and birth dates, as they could be printed
+  for (const std::string& src : sources) {
+    REQUIRE_MESSAGE(fs::exists(src), src);
+    fs::copy_file(src, in + "/" + fs::path(src).filename().string());
+    auto file = DicomFile::Parse(ReadBytes(src));
+    REQUIRE(file.ok());
+    for (Tag t : {Tag{0x0010, 0x0010}, Tag{0x0010, 0x0020}, Tag{0x0010, 0x0030}}) {
+      const std::string v = file->dataset().GetString(t).value_or("");
+      std::string part;
+      for (char c : v + "^") {  // name components and the whole value
+        if (c == '^' || c == ' ') {
+          if (part.size() >= 4) identifiers.insert(part);
+          part.clear();
+        } else {
+          part += c;
+        }
+      }
+    }
+  }
+  REQUIRE(identifiers.size() >= 4);
+  const GateRun run = RunGate(in, tmp.File("cohort"), tmp.File("work"));
+  REQUIRE(run.cmd.exit_code == 0);
+  REQUIRE(run.summary["released"].get<int64_t>() >= 4);
+  const std::string html = ReadText(run.summary["report"].get<std::string>());
+  auto records = db::ReadRunRecords(tmp.File("work") + "/rwdgate.db", std::nullopt);
+  REQUIRE(records.ok());
+  for (const auto& s : records->series) {
+    if (s.state != "released") continue;
+    const size_t card = html.find("data-series=\"" + s.new_series_uid + "\"");
+    REQUIRE_MESSAGE(card != std::string::npos, s.new_series_uid);
+    const size_t next = html.find("class=\"card", card);
+    if (s.modality == "RTSTRUCT") continue;  // no pixels: the card says why
+    CHECK_MESSAGE(html.find("<img class=\"thumb\"", card) < next, s.modality);
+  }
+  const std::string upper = [&] {  // the page's text, without the image data (random base64 could hold 4 letters)
+    std::string u = std::regex_replace(html, std::regex("base64,[A-Za-z0-9+/=]+"), "base64,");
+    for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return u;
+  }();
+  for (const std::string& id : identifiers) {
+    std::string u = id;
+    for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK_MESSAGE(upper.find(u) == std::string::npos, "an original identifier is in the report");
+  }
+}
