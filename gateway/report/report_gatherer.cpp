@@ -12,6 +12,7 @@
 
 #include "anonymizer/pixel/thumbnail.h"
 #include "core/dicom_file.h"
+#include "core/pixel_data.h"
 #include "gateway/object_facts.h"
 #include "gateway/report/html_text.h"
 #include "gateway/report/profile_options.h"
@@ -236,7 +237,8 @@ ReportModel GatherReport(const db::RunRecords& r, const GatherOptions& opt) {
       if (file.file) {
         v.acquisition = AcquisitionFacts::From(*file.file);
         protocols.insert(v.acquisition->ProtocolKey(s.modality));
-        v.thumbnail_jpeg_base64 = Thumbnail(*file.file, side, {}, &v.thumbnail_error);
+        if (PixelData::Present(*file.file)) v.thumbnail_jpeg_base64 = Thumbnail(*file.file, side, {}, &v.thumbnail_error);
+        else v.thumbnail_error = "no pixel data";
       } else {
         v.thumbnail_error = file.error;
       }
