@@ -125,9 +125,9 @@ int RunCommand(const RunArgs& a) {
 
   if (a.json) {
     std::cout << summary_json.dump() << std::endl;
-    if (!a.quiet) std::cerr << summary->ToText() << "  report: " << written->report << "\n";
+    if (!a.quiet) std::cerr << summary->ToText() << "  report:      " << written->report << "\n";
   } else if (!a.quiet) {
-    std::cout << summary->ToText() << "  report: " << written->report << "\n";
+    std::cout << summary->ToText() << "  report:      " << written->report << "\n";
   }
   return kExitOk;
 }
