@@ -14,10 +14,11 @@ std::optional<double> OptionalDouble(const Statement& st, int column) {
 
 // Runs `sql` bound to the run id and calls `row` for every result row.
 template <typename F>
-Status ForEachRow(SqliteDb& db, std::string_view sql, int64_t run_id, F row) {
+Status ForEachRow(SqliteDb& db, std::string_view sql, int64_t run_id, F row, std::optional<int64_t> second = {}) {
   auto st = db.Prepare(sql);
   if (!st.ok()) return st.status();
   st->BindInt64(1, run_id);
+  if (second) st->BindInt64(2, *second);
   while (true) {
     auto more = st->Step();
     if (!more.ok()) return more.status();
@@ -28,7 +29,7 @@ Status ForEachRow(SqliteDb& db, std::string_view sql, int64_t run_id, F row) {
 
 }  // namespace
 
-Result<RunRecords> ReadRunRecords(const std::string& db_path, std::optional<int64_t> run_id) {
+Result<RunRecords> ReadRunRecords(const std::string& db_path, std::optional<int64_t> run_id, bool source_paths) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(db_path, ec))
     return Status::Error(ErrorCode::kIoError, "no database at " + db_path);
@@ -56,11 +57,11 @@ Result<RunRecords> ReadRunRecords(const std::string& db_path, std::optional<int6
   if (!found) return Status::Error(ErrorCode::kInvalidArgument, "no run " + std::to_string(*run_id) + " in the database");
 
   s = ForEachRow(d,
-                 "SELECT id, coalesce(size_out, 0), coalesce(series_id, 0), source_path, state, "
+                 "SELECT id, coalesce(size_out, 0), coalesce(series_id, 0), CASE WHEN ?2 THEN source_path ELSE '' END, state, "
                  "coalesce(reason_code, ''), coalesce(reason, ''), stage, coalesce(modality, ''), "
                  "coalesce(sop_class_uid, ''), coalesce(patient, ''), coalesce(new_study_uid, ''), "
                  "coalesce(new_series_uid, ''), coalesce(new_sop_uid, ''), coalesce(output_path, ''), "
-                 "coalesce(sha256_out, ''), coalesce(facts, '') FROM objects WHERE run_id = ? ORDER BY id",
+                 "coalesce(sha256_out, ''), coalesce(facts, '') FROM objects WHERE run_id = ?1 ORDER BY id",
                  *run_id, [&](const Statement& st) {
                    ObjectRow o;
                    o.id = st.ColumnInt64(0);
@@ -81,7 +82,8 @@ Result<RunRecords> ReadRunRecords(const std::string& db_path, std::optional<int6
                    o.sha256_out = st.ColumnText(15);
                    o.facts_json = st.ColumnText(16);
                    r.objects.push_back(std::move(o));
-                 });
+                 },
+                 source_paths ? 1 : 0);
   if (!s.ok()) return s;
 
   s = ForEachRow(d,

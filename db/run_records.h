@@ -54,6 +54,8 @@ struct RunRecords {
 // `db_path`. Errors: kIoError (no database file), kInvalidArgument (no such
 // run),
 // kDatabaseError.
-Result<RunRecords> ReadRunRecords(const std::string& db_path, std::optional<int64_t> run_id);
+// `source_paths` false leaves ObjectRow::source_path empty: a report that
+// must not show them never holds them.
+Result<RunRecords> ReadRunRecords(const std::string& db_path, std::optional<int64_t> run_id, bool source_paths = false);
 
 }  // namespace rwd::db

@@ -40,7 +40,7 @@ std::string DefaultReportPath(const std::string& work_dir, int64_t run_id) {
 }
 
 Result<RunReportPaths> WriteRunReport(const RunReportOptions& opt) {
-  auto records = db::ReadRunRecords((fs::path(opt.work_dir) / "rwdgate.db").string(), opt.run_id);
+  auto records = db::ReadRunRecords((fs::path(opt.work_dir) / "rwdgate.db").string(), opt.run_id, opt.internal);
   if (!records.ok()) return records.status();
   GatherOptions g;
   g.internal = opt.internal;

@@ -222,6 +222,8 @@ TEST_CASE("the cohort report opens offline in Chromium, shows every released ser
     for (const std::string& uid : export_manifest.original_uids) CHECK_MESSAGE(html.find(uid) == std::string::npos, uid);
     for (const std::string& d : OriginalDates(in, export_manifest)) CHECK_MESSAGE(html.find(d) == std::string::npos, d);
     CHECK(html.find(in) == std::string::npos);  // no source path without --internal
+    CHECK(html.find("PAT0001") == std::string::npos);  // the export's folder names (patients' names in real exports)
+    for (const std::string& bad : export_manifest.bad_files) CHECK(html.find(bad) == std::string::npos);
   }
 
   {  // Tesseract reads none of the planted names in the thumbnails (and does read a name drawn at that size)
@@ -292,6 +294,8 @@ TEST_CASE("the cohort report opens offline in Chromium, shows every released ser
     const std::string internal = ReadText(tmp.File("internal.html"));
     CHECK(internal.find("INTERNAL REPORT") != std::string::npos);
     CHECK(internal.find(in) != std::string::npos);
+    for (const std::string& bad : export_manifest.bad_files)  // the not-released list names their source paths (relative to the input)
+      CHECK_MESSAGE(internal.find("<td>" + bad + "</td>") != std::string::npos, bad);
     CHECK(html.find("INTERNAL REPORT") == std::string::npos);
     CHECK(RunShell(std::string(RWDGATE_BIN) + " report --workdir " + Quote(tmp.File("work")) + " --run 99").exit_code == 2);
   }
