@@ -3,6 +3,25 @@
 // the released files (thumbnails, acquisition facts): nothing is read from
 // the input or the quarantine, so nothing but released, de-identified
 // content reaches the report.
+//
+// What is read (stages that land later produce these to appear):
+//   series            state, objects, released, reason, geometry JSON
+//   series_checks     by series_id (or new_series_uid when series_id is NULL):
+//                     check_name, value, threshold, verdict (pass|warn|fail|na);
+//                     the series' QC verdict is the worst of fail > warn > pass
+//   objects           released rows: output_path (the thumbnail and the
+//                     acquisition facts come from the released middle slice,
+//                     by the position in objects.facts), new UIDs, patient
+//   findings          only of released objects:
+//     stage 'pixels', kind 'text_region' | 'known_region', detail
+//       {"box": [x, y, w, h], "action": "redacted" | "kept"}: outlined boxes;
+//     stage 'pixels', kind 'pixels_cleaned': manifest pixels_cleaned = yes;
+//     stage 'deface', kind 'defaced': the series counts as defaced (manifest);
+//     stage 'deface', any kind with detail {"render": "<PNG path, absolute or
+//       relative to the work dir, <= 512 KB>", <number or bool figures>...}:
+//       the after-render and the gate's figures;
+//     kind 'header_actions': integer fields summed (de-identification summary);
+//     every finding is counted by (stage, kind).
 #include <string>
 
 #include "core/status.h"
