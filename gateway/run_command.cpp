@@ -120,15 +120,20 @@ int RunCommand(const RunArgs& a) {
   report_options.work_dir = a.workdir;
   report_options.run_id = *run_id;
   report_options.profile = &*profile;
+  // A report that cannot be written does not undo the run (its output and
+  // database are complete): the summary is still printed, the exit code is 1
+  // and `rwdgate report` can write it later.
   auto written = report::WriteRunReport(report_options);
-  if (!written.ok()) return Fail(kExitFatal, "run completed, report failed: " + written.status().message());
+  const std::string report_line =
+      written.ok() ? "  report:      " + written->report + "\n" : "  report:      NOT WRITTEN (" + written.status().message() + ")\n";
 
   if (a.json) {
     std::cout << summary_json.dump() << std::endl;
-    if (!a.quiet) std::cerr << summary->ToText() << "  report:      " << written->report << "\n";
+    if (!a.quiet) std::cerr << summary->ToText() << report_line;
   } else if (!a.quiet) {
-    std::cout << summary->ToText() << "  report:      " << written->report << "\n";
+    std::cout << summary->ToText() << report_line;
   }
+  if (!written.ok()) return Fail(kExitFatal, "run completed, but the report failed: " + written.status().message());
   return kExitOk;
 }
 
