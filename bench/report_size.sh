@@ -16,11 +16,12 @@ report=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["report
 series=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["series"])' "$tmp/summary.json")
 bytes=$(stat -c %s "$report")
 start=$(date +%s.%N)
-build/gateway/rwdgate report --workdir "$tmp/work" >/dev/null
+/usr/bin/time -f %M -o "$tmp/rss" build/gateway/rwdgate report --workdir "$tmp/work" >/dev/null
 end=$(date +%s.%N)
-python3 - "$series" "$bytes" "$start" "$end" <<'PY'
+python3 - "$series" "$bytes" "$start" "$end" "$(cat "$tmp/rss")" <<'PY'
 import sys
-series, size, t0, t1 = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+series, size, t0, t1, rss = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 print(f"series {series}  report {size} bytes  {size/series:.0f} bytes/series  "
-      f"5,000 series (96 px thumbnails above 500 series): ~{size/series*5000/1e6:.1f} MB  rebuild {t1-t0:.1f} s")
+      f"5,000 series (96 px thumbnails above 500 series): ~{size/series*5000/1e6:.1f} MB  "
+      f"rebuild {t1-t0:.1f} s, peak RSS {rss/1024:.0f} MB")
 PY
