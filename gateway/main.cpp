@@ -7,6 +7,7 @@
 
 #include "gateway/keygen_command.h"
 #include "gateway/profile_command.h"
+#include "gateway/report/run_report.h"
 #include "gateway/run_command.h"
 #include "gateway/verify_command.h"
 
@@ -30,6 +31,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--record-paths", run.record_paths,
                       "How source paths are stored: hmac (keyed HMAC + sealed with the key; default) or clear")
       ->check(CLI::IsMember({"hmac", "clear"}));
+
+  rwd::gateway::report::ReportArgs report;
+  CLI::App* report_cmd = app.add_subcommand("report", "Rebuild a run's report and manifest from the database");
+  report_cmd->add_option("--run", report.run, "Run id (default: the newest run)")->check(CLI::PositiveNumber);
+  report_cmd->add_option("--workdir", report.workdir, "Work dir with rwdgate.db (default ./rwdgate-work)");
+  report_cmd->add_option("--output", report.output, "Report file (default WORKDIR/reports/run-<id>/report.html)");
+  report_cmd->add_flag("--internal", report.internal, "Show source paths and folders (may identify patients), with a banner");
 
   rwd::gateway::ProfileArgs prof;
   CLI::App* profile_cmd = app.add_subcommand("profile", "Check, explain and compare profiles");
@@ -64,6 +72,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (run_cmd->parsed()) return rwd::gateway::RunCommand(run);
+  if (report_cmd->parsed()) return rwd::gateway::report::ReportCommand(report);
   if (check_cmd->parsed()) return rwd::gateway::ProfileCheckCommand(prof);
   if (explain_cmd->parsed()) return rwd::gateway::ProfileExplainCommand(prof);
   if (diff_cmd->parsed()) return rwd::gateway::ProfileDiffCommand(prof);

@@ -15,6 +15,7 @@
 #include "db/provenance_store.h"
 #include "gateway/pipeline.h"
 #include "gateway/qc_report.h"
+#include "gateway/report/run_report.h"
 #include "gateway/workdir_lock.h"
 #include "rules/profile_loader.h"
 
@@ -113,15 +114,32 @@ int RunCommand(const RunArgs& a) {
   summary->qc_report = *qc_report;
   summary->key_file = key_path;
   summary->key_created = key->created;
-  Status s = (*store)->EndRun(*run_id, "completed", summary->ToJson());
+  // The report's path and the key's fingerprint join the summary (stored
+  // with the run, printed by --json); the report is written once the run
+  // has ended, from the database.
+  nlohmann::json summary_json = nlohmann::json::parse(summary->ToJson());
+  summary_json["report"] = fs::absolute(report::DefaultReportPath(a.workdir, *run_id)).string();
+  summary_json["key_fingerprint"] = report::KeyFingerprint(key->bytes);
+  Status s = (*store)->EndRun(*run_id, "completed", summary_json.dump());
   if (!s.ok()) return Fail(kExitFatal, s.message());
+  report::RunReportOptions report_options;
+  report_options.work_dir = a.workdir;
+  report_options.run_id = *run_id;
+  report_options.profile = &*profile;
+  // A report that cannot be written does not undo the run (its output and
+  // database are complete): the summary is still printed, the exit code is 1
+  // and `rwdgate report` can write it later.
+  auto written = report::WriteRunReport(report_options);
+  const std::string report_line =
+      written.ok() ? "  report:      " + written->report + "\n" : "  report:      NOT WRITTEN (" + written.status().message() + ")\n";
 
   if (a.json) {
-    std::cout << summary->ToJson() << std::endl;
-    if (!a.quiet) std::cerr << summary->ToText();
+    std::cout << summary_json.dump() << std::endl;
+    if (!a.quiet) std::cerr << summary->ToText() << report_line;
   } else if (!a.quiet) {
-    std::cout << summary->ToText();
+    std::cout << summary->ToText() << report_line;
   }
+  if (!written.ok()) return Fail(kExitFatal, "run completed, but the report failed: " + written.status().message());
   return kExitOk;
 }
 

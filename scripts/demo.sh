@@ -55,4 +55,6 @@ echo "  provenance database:               $demo/work/rwdgate.db   (tables: see 
 echo "  quarantine (originals, 0700):      $demo/work/quarantine/"
 echo "  project key (0600, keep it safe):  $demo/work/project.key"
 echo "  run summary (JSON):                $demo/summary.json"
+echo "  cohort report (open in a browser): $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["report"])' "$demo/summary-research.json")"
+echo "  manifest (one row per instance):   next to the report: manifest.csv, manifest.json"
 echo "  look at a released file:           dcmdump \$(find $demo/cohort -name '*.dcm' | head -1)"

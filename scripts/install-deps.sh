@@ -28,6 +28,7 @@ TEST_PKGS=(
   libgdcm-tools                  # gdcmanon, for the benchmark comparison
   openssl                        # the recipient's manifest check (README), run by verify_e2e_test
   mricron-data opencv-data       # head MRI and face cascades (defacing)
+  chromium                       # the cohort report opened headless, offline (report_e2e_test)
 )
 
 missing=()
