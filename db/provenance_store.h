@@ -199,7 +199,7 @@ class ProvenanceStore {
   };
   Result<std::vector<SeriesQcRow>> ListSeriesQc(int64_t run_id);
   struct ReleasedFile {
-    std::string staging_path, output_path;
+    std::string staging_path, output_path, sha256_out, new_sop_uid;
     int64_t size_out = 0;
     int regions_redacted = 0;
   };

@@ -163,6 +163,12 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
 
   RunTally tally;
   FolderSink quarantine(options_.quarantine_dir);
+  std::unique_ptr<ReleaseManifest> manifest;
+  if (!options_.signing_key_pem.empty()) {
+    auto opened = ReleaseManifest::Open(staging->output_root(), run_id, profile_.sha256, options_.signing_key_pem);
+    if (!opened.ok()) return opened.status();
+    manifest = std::move(opened).value();
+  }
   const int n = std::max(1, options_.workers);
   {
     Progress progress(tally.counters(), options_.progress);
@@ -201,7 +207,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
         [] { return std::make_unique<GeometryStage>(); },
         [&] { return std::make_unique<VolumeStage>(profile_, store_, cuts, reports); }};
     for (const SeriesStageFactory& f : options_.series_stages) stages.push_back(f);
-    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, options_.path_key, tally};
+    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, options_.path_key, tally, manifest.get()};
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     Status first_error;
@@ -221,6 +227,10 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     }
     for (auto& t : threads) t.join();
     if (failed) return first_error;
+  }
+  if (manifest) {
+    Status signed_ok = manifest->Finish();
+    if (!signed_ok.ok()) return signed_ok;
   }
   auto left = staging->Clear();  // empty folders of released series
   if (!left.ok()) LogWarn(left.status().message());

@@ -30,6 +30,9 @@ struct PipelineOptions {
   // keyed HMAC of the path and source_sealed the path sealed with the key
   // (core/sealed_text.h); empty: the path in clear (--record-paths clear).
   std::vector<uint8_t> path_key;
+  // The Ed25519 private key (PEM) that signs OUTPUT/manifest.jsonl; empty:
+  // no manifest.
+  std::string signing_key_pem;
   // Series stages run after the built-in ones (geometry), in this order.
   std::vector<SeriesStageFactory> series_stages;
 };

@@ -15,6 +15,8 @@
 #include "db/provenance_store.h"
 #include "gateway/pipeline.h"
 #include "gateway/qc_report.h"
+#include "gateway/release_manifest.h"
+#include "gateway/signing_key.h"
 #include "gateway/report/run_report.h"
 #include "gateway/workdir_lock.h"
 #include "rules/profile_loader.h"
@@ -101,6 +103,18 @@ int RunCommand(const RunArgs& a) {
   opt.exclude = {a.output, a.workdir};
   opt.follow_links = a.follow_links;
   if (a.record_paths == "hmac") opt.path_key = key->bytes;
+  // The manifest's signing key: made on the first run, like the project key.
+  bool signing_created = false;
+  auto signing = LoadSigningKey(a.workdir);
+  if (!signing.ok()) {
+    if (fs::exists(fs::path(a.workdir) / kSigningKeyFile)) return Fail(kExitUsage, signing.status().message());
+    auto made = CreateSigningKey(a.workdir, false);
+    if (!made.ok()) return Fail(kExitFatal, made.status().message());
+    signing = LoadSigningKey(a.workdir);
+    if (!signing.ok()) return Fail(kExitFatal, signing.status().message());
+    signing_created = true;
+  }
+  opt.signing_key_pem = *signing;
   anon::KeyedIds ids(key->bytes);
   Pipeline pipeline(*profile, ids, **store, opt);
   auto summary = pipeline.Run(*run_id);
@@ -120,6 +134,9 @@ int RunCommand(const RunArgs& a) {
   nlohmann::json summary_json = nlohmann::json::parse(summary->ToJson());
   summary_json["report"] = fs::absolute(report::DefaultReportPath(a.workdir, *run_id)).string();
   summary_json["key_fingerprint"] = report::KeyFingerprint(key->bytes);
+  const fs::path manifest_path = fs::path(a.output) / kManifestFile;
+  summary_json["manifest"] = fs::exists(manifest_path) ? fs::absolute(manifest_path).string() : "";
+  summary_json["signing_key_created"] = signing_created;
   Status s = (*store)->EndRun(*run_id, "completed", summary_json.dump());
   if (!s.ok()) return Fail(kExitFatal, s.message());
   report::RunReportOptions report_options;
@@ -130,8 +147,13 @@ int RunCommand(const RunArgs& a) {
   // database are complete): the summary is still printed, the exit code is 1
   // and `rwdgate report` can write it later.
   auto written = report::WriteRunReport(report_options);
-  const std::string report_line =
+  std::string report_line =
       written.ok() ? "  report:      " + written->report + "\n" : "  report:      NOT WRITTEN (" + written.status().message() + ")\n";
+  if (fs::exists(manifest_path))
+    report_line += "  manifest:    " + manifest_path.string() + " (signed; check with: rwdgate verify " + a.output + ")\n";
+  if (signing_created)
+    report_line += "  signing key: NEW, " + (fs::path(a.workdir) / kSigningPublicKeyFile).string() +
+                   " is the public key to give recipients\n";
 
   if (a.json) {
     std::cout << summary_json.dump() << std::endl;

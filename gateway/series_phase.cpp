@@ -157,7 +157,20 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   Status listed = env_.store.ForEachReleasedFile(*series_id, [&](db::ProvenanceStore::ReleasedFile&& f) {
     if (!moved.ok()) return;
     moved = env_.staging.Promote(f.staging_path, f.output_path);
-    if (moved.ok()) env_.tally.Count(db::ObjectState::kReleased, ErrorCode::kOk, 0, f.size_out, f.regions_redacted);
+    if (!moved.ok()) return;
+    env_.tally.Count(db::ObjectState::kReleased, ErrorCode::kOk, 0, f.size_out, f.regions_redacted);
+    if (env_.manifest) {
+      const std::string& root = env_.staging.output_root();
+      ManifestEntry e;
+      e.path = f.output_path.substr(root.size() + 1);
+      e.sha256 = f.sha256_out;
+      e.size = static_cast<uint64_t>(f.size_out);
+      e.study_uid = key.study_uid;
+      e.series_uid = key.series_uid;
+      e.sop_uid = f.new_sop_uid;
+      auto line = env_.manifest->Append(std::move(e));
+      if (!line.ok()) moved = line.status();
+    }
   });
   if (!listed.ok()) return listed;
   if (!moved.ok()) {

@@ -18,6 +18,7 @@
 
 #include "db/provenance_store.h"
 #include "gateway/folder_sink.h"
+#include "gateway/release_manifest.h"
 #include "gateway/run_state.h"
 #include "gateway/series_stage.h"
 #include "gateway/staging_area.h"
@@ -31,6 +32,7 @@ struct SeriesPhaseEnv {
   std::string input_dir;   // where the originals are (source paths are relative to it)
   const std::vector<uint8_t>& path_key;  // opens sealed source paths (PipelineOptions::path_key)
   RunTally& tally;
+  ReleaseManifest* manifest = nullptr;  // the run's signed manifest (none: not written)
 };
 
 // One series worker: owns its stage instances. Not thread-safe; one per thread.
