@@ -68,6 +68,17 @@ std::set<std::string> Files(const std::string& root) {
   return out;
 }
 
+// The released objects: the output without its manifest files at the top
+// (the manifest is written and signed when the run ends; its lines carry
+// times, so it is the one file a rerun does not reproduce byte for byte).
+std::set<std::string> Objects(const std::string& root) {
+  std::set<std::string> out;
+  for (const std::string& f : Files(root))
+    if (fs::path(f).parent_path() != fs::path(root) || fs::path(f).filename().string().rfind("manifest.", 0) != 0)
+      out.insert(f);
+  return out;
+}
+
 pid_t Start(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -102,7 +113,7 @@ TEST_CASE("kill -9 at 10 random moments: the output only holds released files; r
   GateRun ref = RunGate(t.File("in"), t.File("ref_out"), t.File("ref_work"), ProfilePath("basic.yaml"), key);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE(ref.cmd.exit_code == 0);
-  const std::set<std::string> ref_files = Files(t.File("ref_out"));
+  const std::set<std::string> ref_files = Objects(t.File("ref_out"));
   REQUIRE(ref_files.size() == static_cast<size_t>(ref.summary["released"].get<int64_t>()));
 
   const std::string out = t.File("out"), work = t.File("work"), db = work + "/rwdgate.db";
@@ -132,7 +143,7 @@ TEST_CASE("kill -9 at 10 random moments: the output only holds released files; r
     // row without its file is only possible for a series whose release was
     // committed and not finished (its staged file still there).
     const Rows rows = ReadRows(db);
-    for (const std::string& f : Files(out)) {
+    for (const std::string& f : Objects(out)) {
       INFO("output file without a released row: " << f);
       CHECK(rows.released.count(f) == 1);
     }
@@ -150,7 +161,7 @@ TEST_CASE("kill -9 at 10 random moments: the output only holds released files; r
     CHECK(s["released"].get<int64_t>() + s["quarantined"].get<int64_t>() + s["rejected"].get<int64_t>() ==
           static_cast<int64_t>(inputs));
     CHECK(ReadRows(db).staged == 0);
-    const std::set<std::string> files = Files(out);
+    const std::set<std::string> files = Objects(out);
     CHECK(files.size() == static_cast<size_t>(s["released"].get<int64_t>()));
     CHECK(files.size() == ref_files.size());
     for (const std::string& f : ref_files) {

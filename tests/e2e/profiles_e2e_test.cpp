@@ -102,7 +102,7 @@ TEST_CASE("a site's own study codes come from a lookup table; unknown patients a
   CHECK(fs::exists(t.File("out/TRIAL-002")));
   CHECK(r.summary["quarantined"].get<int>() > 0);
   CHECK(r.summary["reasons"].dump().find("cannot be made safe") != std::string::npos);
-  for (const auto& f : ListFiles(t.File("out"))) {
+  for (const auto& f : ListReleased(t.File("out"))) {
     auto d = DicomFile::Parse(ReadBytes(f));
     REQUIRE(d.ok());
     const std::string pid = Get(*d, {0x0010, 0x0020});

@@ -64,7 +64,7 @@ TEST_CASE("no planted PHI token and no original UID survives in any output byte"
   GateRun r = RunGate(e.in(), e.out(), e.work());
   REQUIRE_MESSAGE(r.cmd.exit_code == 0, r.cmd.err);
   REQUIRE(r.summary.is_object());
-  const auto files = ListFiles(e.out());
+  const auto files = ListReleased(e.out());
   CHECK(static_cast<int64_t>(files.size()) == r.summary["released"].get<int64_t>());
   CHECK(files.size() == e.manifest.dicom_files.size());
   REQUIRE(e.manifest.phi_tokens.size() > 100);
@@ -97,7 +97,7 @@ TEST_CASE("every UID in the output is new, and references point at the new UIDs 
   REQUIRE(r.cmd.exit_code == 0);
   std::set<std::string> instances;
   std::multimap<std::string, std::string> all;
-  for (const std::string& f : ListFiles(e.out())) {
+  for (const std::string& f : ListReleased(e.out())) {
     auto parsed = DicomFile::Parse(ReadBytes(f));
     REQUIRE(parsed.ok());
     instances.insert(parsed->dataset().GetString({0x0008, 0x0018}).value_or(""));
@@ -155,7 +155,7 @@ TEST_CASE("a rerun with the same key gives byte-identical output files") {
   REQUIRE(b.cmd.exit_code == 0);
   CHECK(a.summary["key_created"] == true);
   CHECK(b.summary["key_created"] == false);
-  auto fa = ListFiles(e.out()), fb = ListFiles(e.dir.File("out2"));
+  auto fa = ListReleased(e.out()), fb = ListReleased(e.dir.File("out2"));
   REQUIRE(fa.size() == fb.size());
   for (size_t i = 0; i < fa.size(); ++i) {
     CHECK(fs::relative(fa[i], e.out()) == fs::relative(fb[i], e.dir.File("out2")));
@@ -164,7 +164,7 @@ TEST_CASE("a rerun with the same key gives byte-identical output files") {
   // A different key gives different pseudonyms and UIDs.
   GateRun c = RunGate(e.in(), e.dir.File("out3"), e.dir.File("work3"));
   REQUIRE(c.cmd.exit_code == 0);
-  auto fc = ListFiles(e.dir.File("out3"));
+  auto fc = ListReleased(e.dir.File("out3"));
   REQUIRE(fc.size() == fa.size());
   CHECK(fs::relative(fc[0], e.dir.File("out3")) != fs::relative(fa[0], e.out()));
 }

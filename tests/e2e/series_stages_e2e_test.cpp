@@ -57,7 +57,7 @@ TEST_CASE("research.yaml defaces a real T1 head: face gone, brain voxels identic
   CHECK(r.summary["quarantined"] == 0);
 
   std::vector<std::vector<uint8_t>> released;
-  for (const auto& f : ListFiles(t.File("out"))) released.push_back(ReadBytes(f));
+  for (const auto& f : ListReleased(t.File("out"))) released.push_back(ReadBytes(f));
   REQUIRE(released.size() == head.files.size());
   for (const auto& b : released) {
     CHECK(Value(b, {0x0028, 0x0302}) == "NO");  // RecognizableVisualFeatures
@@ -122,7 +122,7 @@ TEST_CASE("QC holds back an MR series with missing slices (research.yaml) and na
   CHECK(r.summary["released"] == 0);
   CHECK(r.summary["quarantined"] == slab.files.size());
   CHECK(r.summary["series_quarantined"] == 1);
-  CHECK(ListFiles(t.File("out")).empty());
+  CHECK(ListReleased(t.File("out")).empty());
   const nlohmann::json qc = nlohmann::json::parse(ReadText(r.summary["qc_report"].get<std::string>()));
   REQUIRE(qc["series"].size() == 1);
   CHECK(qc["series"][0]["verdict"] == "fail");

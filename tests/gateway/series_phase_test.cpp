@@ -109,7 +109,7 @@ TEST_CASE("a series stage holds one series back whole, another fails: both quara
   CHECK(by_double == 9);
   CHECK(by_failure == 4);
   CHECK(single == 3);
-  CHECK(ListFiles(t.File("out")).size() == 9);
+  CHECK(ListReleased(t.File("out")).size() == 9);
   CHECK(ListFiles(t.path().string() + "/staging").empty());
   auto counts = (*store)->CountStates(*run);
   CHECK(counts->staged == 0);

@@ -66,4 +66,14 @@ std::vector<std::string> ListFiles(const std::string& root) {
   return files;
 }
 
+std::vector<std::string> ListReleased(const std::string& root) {
+  std::vector<std::string> out;
+  for (auto& f : ListFiles(root)) {
+    const fs::path p(f);
+    if (p.parent_path() == fs::path(root) && p.filename().string().rfind("manifest.", 0) == 0) continue;
+    out.push_back(f);
+  }
+  return out;
+}
+
 }  // namespace rwd::testing

@@ -35,6 +35,9 @@ std::string ReadText(const std::string& path);
 void WriteText(const std::string& path, const std::string& text);
 // Every regular file below `root`, sorted.
 std::vector<std::string> ListFiles(const std::string& root);
+// The DICOM files of a cohort folder: every file below `root` except the
+// signed release manifest at its top (manifest.jsonl, .sig, .pub.pem).
+std::vector<std::string> ListReleased(const std::string& root);
 // Quotes for /bin/sh.
 std::string Quote(const std::string& s);
 
