@@ -1,6 +1,9 @@
 #include "core/dicom_file.h"
+#include "core/dcmtk_condition.h"
 
 #include "core/dicom_file_impl.h"
+#include "core/nesting_scan.h"
+#include "core/pixel_data_check.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -12,6 +15,8 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmdata/dcobject.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/oflog/oflog.h>
 
 #include <cstring>
@@ -43,7 +48,7 @@ bool LooksLikeDicom(std::span<const uint8_t> b) {
 }
 
 Status FromCondition(ErrorCode code, const char* what, const OFCondition& c) {
-  return Status::Error(code, std::string(what) + ": " + c.text());
+  return Status::Error(code, std::string(what) + ": " + ConditionText(c));
 }
 
 }  // namespace
@@ -170,7 +175,7 @@ namespace {
 
 // Where the Pixel Data element that starts at `at` ends, or 0 when its
 // encoding is not the plain one this fast path handles.
-size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfer) {
+size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfer, PixelDataEncoding* enc) {
   const bool big = xfer.isBigEndian(), explicit_vr = xfer.isExplicitVR();
   auto u16 = [&](size_t o) -> uint32_t { return big ? (b[o] << 8 | b[o + 1]) : (b[o] | b[o + 1] << 8); };
   auto u32 = [&](size_t o) -> uint32_t {
@@ -189,16 +194,36 @@ size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfe
     len = u32(at + 4);
     pos = at + 8;
   }
-  if (len != 0xFFFFFFFFu) return pos + len <= b.size() ? pos + len : 0;
+  enc->present = true;
+  enc->undefined_length = len == 0xFFFFFFFFu;
+  enc->length = len;
+  if (len != 0xFFFFFFFFu) return len <= b.size() - pos ? pos + len : 0;
   // Encapsulated: items (FFFE,E000) up to the sequence delimiter (FFFE,E0DD).
   while (pos + 8 <= b.size()) {
     const uint32_t g = u16(pos), e = u16(pos + 2), l = u32(pos + 4);
     if (g != 0xFFFE) return 0;
     if (e == 0xE0DD) return pos + 8;
-    if (e != 0xE000 || l == 0xFFFFFFFFu || pos + 8 + l > b.size()) return 0;
+    if (e != 0xE000 || l == 0xFFFFFFFFu || l > b.size() - pos - 8) return 0;
     pos += 8 + l;
   }
   return 0;
+}
+
+// How the parsed top-level Pixel Data was encoded in the file.
+PixelDataEncoding TopLevelPixelData(DcmDataset& ds) {
+  PixelDataEncoding enc;
+  DcmElement* e = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, e, OFFalse).bad() || !e) return enc;
+  enc.present = true;
+  auto* pd = dynamic_cast<DcmPixelData*>(e);
+  DcmPixelSequence* seq = nullptr;
+  if (pd && pd->getEncapsulatedRepresentation(ds.getOriginalXfer(), nullptr, seq).good() && seq) {
+    enc.undefined_length = true;
+    return enc;
+  }
+  enc.length = e->getLengthField();
+  enc.undefined_length = e->getLengthField() == DCM_UndefinedLength;
+  return enc;
 }
 
 }  // namespace
@@ -208,6 +233,8 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
   if (bytes.empty()) return Status::Error(ErrorCode::kEmptyFile, "file is empty");
   if (!LooksLikeDicom(bytes))
     return Status::Error(ErrorCode::kNotDicom, "no DICM marker and no DICOM group at the start");
+  // Before DCMTK recurses into the sequences: refuse absurd nesting.
+  if (Status depth = CheckNestingDepth(bytes); !depth.ok()) return depth;
 
   if (options.defer_pixel_data) {
     // Header only: everything before Pixel Data. Taken only when Pixel Data
@@ -231,8 +258,11 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
     const size_t after = static_cast<size_t>(in.tell());
     const size_t header_len = xfer.isExplicitVR() ? 12 : 8;
     const size_t at = after >= header_len ? after - header_len : bytes.size();
+    PixelDataEncoding pixels;
     if (c.good() && xs != EXS_Unknown && xfer.getStreamCompression() == ESC_none && at < bytes.size() &&
-        PixelElementEnd(bytes, at, xfer) == bytes.size()) {
+        PixelElementEnd(bytes, at, xfer, &pixels) == bytes.size()) {
+      // The same validity checks as after a full parse.
+      if (Status p = CheckPixelData(*impl->ff.getDataset(), xs, pixels); !p.ok()) return p;
       DcmMetaInfo* meta = impl->ff.getMetaInfo();
       OFString ts;
       impl->had_meta = meta && meta->card() > 0;
@@ -262,8 +292,10 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
     if (DcmXfer(ts.c_str()).getXfer() == EXS_Unknown)
       return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax is not one DCMTK can read");
   }
-  if (impl->ff.getDataset()->getOriginalXfer() == EXS_Unknown)
+  DcmDataset* ds = impl->ff.getDataset();
+  if (ds->getOriginalXfer() == EXS_Unknown)
     return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax could not be determined");
+  if (Status p = CheckPixelData(*ds, ds->getOriginalXfer(), TopLevelPixelData(*ds)); !p.ok()) return p;
   return DicomFile(std::move(impl));
 }
 
@@ -302,14 +334,18 @@ Result<SerializedFile> DicomFile::SerializeParts() {
                         EWM_dontUpdateMeta);
     void* p = nullptr;
     offile_off_t n = 0;
+    if (c.good()) stream.flush();  // a deflate filter holds data until flushed
     stream.flushBuffer(p, n);
-    if (out.head.empty() && c.good() && static_cast<size_t>(n) <= buf.size() && p == buf.data()) {
+    if (out.head.empty() && c.good() && stream.isFlushed() && static_cast<size_t>(n) <= buf.size() &&
+        p == buf.data()) {
       buf.resize(static_cast<size_t>(n));  // written in one go: keep the buffer
       out.head.swap(buf);
       break;
     }
     const uint8_t* bp = static_cast<const uint8_t*>(p);
     out.head.insert(out.head.end(), bp, bp + n);
+    // Deflated (PS3.5 A.5): drain what the compression filter still holds.
+    if (c.good() && !stream.isFlushed()) c = EC_StreamNotifyClient;
   } while (c == EC_StreamNotifyClient);
   impl_->ff.transferEnd();
   if (c.bad()) return FromCondition(ErrorCode::kInternal, "cannot write", c);
