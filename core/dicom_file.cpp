@@ -15,8 +15,6 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmdata/dcobject.h>
-#include <dcmtk/dcmdata/dcpixel.h>
-#include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/oflog/oflog.h>
 
 #include <cstring>
@@ -175,7 +173,7 @@ namespace {
 
 // Where the Pixel Data element that starts at `at` ends, or 0 when its
 // encoding is not the plain one this fast path handles.
-size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfer, PixelDataEncoding* enc) {
+size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfer) {
   const bool big = xfer.isBigEndian(), explicit_vr = xfer.isExplicitVR();
   auto u16 = [&](size_t o) -> uint32_t { return big ? (b[o] << 8 | b[o + 1]) : (b[o] | b[o + 1] << 8); };
   auto u32 = [&](size_t o) -> uint32_t {
@@ -194,9 +192,6 @@ size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfe
     len = u32(at + 4);
     pos = at + 8;
   }
-  enc->present = true;
-  enc->undefined_length = len == 0xFFFFFFFFu;
-  enc->length = len;
   if (len != 0xFFFFFFFFu) return len <= b.size() - pos ? pos + len : 0;
   // Encapsulated: items (FFFE,E000) up to the sequence delimiter (FFFE,E0DD).
   while (pos + 8 <= b.size()) {
@@ -209,23 +204,6 @@ size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfe
   return 0;
 }
 
-// How the parsed top-level Pixel Data was encoded in the file.
-PixelDataEncoding TopLevelPixelData(DcmDataset& ds) {
-  PixelDataEncoding enc;
-  DcmElement* e = nullptr;
-  if (ds.findAndGetElement(DCM_PixelData, e, OFFalse).bad() || !e) return enc;
-  enc.present = true;
-  auto* pd = dynamic_cast<DcmPixelData*>(e);
-  DcmPixelSequence* seq = nullptr;
-  if (pd && pd->getEncapsulatedRepresentation(ds.getOriginalXfer(), nullptr, seq).good() && seq) {
-    enc.undefined_length = true;
-    return enc;
-  }
-  enc.length = e->getLengthField();
-  enc.undefined_length = e->getLengthField() == DCM_UndefinedLength;
-  return enc;
-}
-
 }  // namespace
 
 Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOptions& options) {
@@ -234,7 +212,10 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
   if (!LooksLikeDicom(bytes))
     return Status::Error(ErrorCode::kNotDicom, "no DICM marker and no DICOM group at the start");
   // Before DCMTK recurses into the sequences: refuse absurd nesting.
-  if (Status depth = CheckNestingDepth(bytes); !depth.ok()) return depth;
+  // Its record of the top-level Pixel Data feeds the same validity checks
+  // on the fast path and after a full parse.
+  PixelDataEncoding pixels;
+  if (Status depth = CheckNestingDepth(bytes, kMaxParseNesting, &pixels); !depth.ok()) return depth;
 
   if (options.defer_pixel_data) {
     // Header only: everything before Pixel Data. Taken only when Pixel Data
@@ -258,9 +239,8 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
     const size_t after = static_cast<size_t>(in.tell());
     const size_t header_len = xfer.isExplicitVR() ? 12 : 8;
     const size_t at = after >= header_len ? after - header_len : bytes.size();
-    PixelDataEncoding pixels;
     if (c.good() && xs != EXS_Unknown && xfer.getStreamCompression() == ESC_none && at < bytes.size() &&
-        PixelElementEnd(bytes, at, xfer, &pixels) == bytes.size()) {
+        PixelElementEnd(bytes, at, xfer) == bytes.size()) {
       // The same validity checks as after a full parse.
       if (Status p = CheckPixelData(*impl->ff.getDataset(), xs, pixels); !p.ok()) return p;
       DcmMetaInfo* meta = impl->ff.getMetaInfo();
@@ -295,7 +275,7 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
   DcmDataset* ds = impl->ff.getDataset();
   if (ds->getOriginalXfer() == EXS_Unknown)
     return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax could not be determined");
-  if (Status p = CheckPixelData(*ds, ds->getOriginalXfer(), TopLevelPixelData(*ds)); !p.ok()) return p;
+  if (Status p = CheckPixelData(*ds, ds->getOriginalXfer(), pixels); !p.ok()) return p;
   return DicomFile(std::move(impl));
 }
 

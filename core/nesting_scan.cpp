@@ -44,6 +44,9 @@ class Scanner {
  public:
   Scanner(std::span<const uint8_t> b, int max_depth) : b_(b), max_depth_(max_depth) {}
 
+  // The top-level Pixel Data met by the last Scan.
+  const PixelDataEncoding& pixels() const { return pixels_; }
+
   enum class Verdict { kOk, kTooDeep, kOverrun };
 
   // Scans elements from `pos` to the end in encoding `enc`. kOverrun: a value
@@ -52,6 +55,7 @@ class Scanner {
   Verdict Scan(size_t pos, Encoding enc, uint32_t* where = nullptr) {
     frames_.clear();
     depth_ = 0;
+    pixels_ = {};
     while (true) {
       while (!frames_.empty() && frames_.back().end != kOpenEnd && pos >= frames_.back().end) Pop();
       if (pos + 8 > b_.size()) return Verdict::kOk;
@@ -109,6 +113,7 @@ class Scanner {
       const bool un = cur.explicit_vr && IsLongFormVr(vr) && !(vr[0] == 'S' && vr[1] == 'Q') &&
                       !(vr[0] == 'O') && !(vr[0] == 'U' && (vr[1] == 'C' || vr[1] == 'R' || vr[1] == 'T'));
       const bool pixel_data = g == 0x7FE0 && e == 0x0010;
+      if (pixel_data && frames_.empty()) pixels_ = {true, len == kUndefined, len};
       bool sequence = (vr[0] == 'S' && vr[1] == 'Q') || len == kUndefined;
       // DCMTK reads UN of a dictionary SQ, and implicit-VR SQs, as sequences.
       if (!sequence && (un || !cur.explicit_vr) && len != 0 && !pixel_data) sequence = DictionarySaysSequence(g, e);
@@ -169,6 +174,7 @@ class Scanner {
   int max_depth_;
   int depth_ = 0;
   std::vector<Frame> frames_;
+  PixelDataEncoding pixels_;
 };
 
 // Where the dataset starts (after preamble and meta group) and the transfer
@@ -252,9 +258,12 @@ Encoding GuessEncoding(std::span<const uint8_t> b, size_t at) {
   return enc;
 }
 
-Status Judge(Scanner& scanner, size_t start, Encoding primary, bool guessed, int max_depth) {
+Status Judge(Scanner& scanner, size_t start, Encoding primary, bool guessed, int max_depth,
+             PixelDataEncoding* pixels) {
   uint32_t where = 0;
-  switch (scanner.Scan(start, primary, &where)) {
+  const Scanner::Verdict verdict = scanner.Scan(start, primary, &where);
+  if (pixels) *pixels = scanner.pixels();
+  switch (verdict) {
     case Scanner::Verdict::kTooDeep: return TooDeep(max_depth);
     case Scanner::Verdict::kOverrun: return Overrun(where);
     case Scanner::Verdict::kOk: break;
@@ -269,7 +278,8 @@ Status Judge(Scanner& scanner, size_t start, Encoding primary, bool guessed, int
 
 }  // namespace
 
-Status CheckNestingDepth(std::span<const uint8_t> file, int max_depth) {
+Status CheckNestingDepth(std::span<const uint8_t> file, int max_depth, PixelDataEncoding* pixels) {
+  if (pixels) *pixels = {};
   std::string ts;
   uint32_t meta_overrun = 0;
   const size_t start = SkipMeta(file, &ts, &meta_overrun);
@@ -281,12 +291,12 @@ Status CheckNestingDepth(std::span<const uint8_t> file, int max_depth) {
     if (!Inflate(file, start, &inflated))
       return Status::Error(ErrorCode::kTruncated, "malformed: deflated dataset inflates beyond 1 GiB");
     Scanner inner(inflated, max_depth);
-    return Judge(inner, 0, Encoding{true, false}, false, max_depth);
+    return Judge(inner, 0, Encoding{true, false}, false, max_depth, pixels);
   }
-  if (ts == "1.2.840.10008.1.2") return Judge(scanner, start, Encoding{false, false}, false, max_depth);
-  if (ts == "1.2.840.10008.1.2.2") return Judge(scanner, start, Encoding{true, true}, false, max_depth);
-  if (!ts.empty()) return Judge(scanner, start, Encoding{true, false}, false, max_depth);
-  return Judge(scanner, start, GuessEncoding(file, start), true, max_depth);
+  if (ts == "1.2.840.10008.1.2") return Judge(scanner, start, Encoding{false, false}, false, max_depth, pixels);
+  if (ts == "1.2.840.10008.1.2.2") return Judge(scanner, start, Encoding{true, true}, false, max_depth, pixels);
+  if (!ts.empty()) return Judge(scanner, start, Encoding{true, false}, false, max_depth, pixels);
+  return Judge(scanner, start, GuessEncoding(file, start), true, max_depth, pixels);
 }
 
 }  // namespace rwd

@@ -15,11 +15,22 @@ namespace rwd {
 // Sequences nested deeper than this are refused before parsing.
 inline constexpr int kMaxParseNesting = 128;
 
+// How the top-level Pixel Data element (7FE0,0010) is encoded in the file,
+// as the scan met it (DCMTK pads odd lengths on reading, so the bytes are
+// the only witness).
+struct PixelDataEncoding {
+  bool present = false;
+  bool undefined_length = false;  // encapsulated: items up to a delimiter
+  uint64_t length = 0;            // the value length field (defined lengths)
+};
+
 // Fails with kTruncated ("malformed") when sequences (SQ, undefined-length
 // UN, UN whose dictionary VR is SQ) nest deeper than `max_depth` anywhere in
 // `file` (a Part 10 file, with or without preamble and meta header; deflated
 // datasets are inflated first). Anything the scan cannot follow (bad lengths,
 // garbage) ends the scan without error: the parser then reports it.
-Status CheckNestingDepth(std::span<const uint8_t> file, int max_depth = kMaxParseNesting);
+// `pixels` (optional) receives the top-level Pixel Data encoding.
+Status CheckNestingDepth(std::span<const uint8_t> file, int max_depth = kMaxParseNesting,
+                         PixelDataEncoding* pixels = nullptr);
 
 }  // namespace rwd

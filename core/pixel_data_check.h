@@ -8,16 +8,10 @@
 
 #include <cstdint>
 
+#include "core/nesting_scan.h"
 #include "core/status.h"
 
 namespace rwd {
-
-// How the Pixel Data element (7FE0,0010) of the top-level dataset is encoded.
-struct PixelDataEncoding {
-  bool present = false;
-  bool undefined_length = false;  // encapsulated: items up to a delimiter
-  uint64_t length = 0;            // the value length (native)
-};
 
 // Fails with kTruncated ("malformed: ...", naming tags, never values) when
 //  - the transfer syntax is encapsulated (PS3.5 A.4) but Pixel Data has a
