@@ -53,8 +53,8 @@ while IFS= read -r -d '' f; do
   cp "$f" "$SEEDS/seed-$i"; i=$((i + 1))
 done < <(find /usr/lib/python3/dist-packages/pydicom/data/test_files \
               /usr/share/octave/packages/dicom-0.5.1/imdata \
-              /usr/lib/python3/dist-packages/nibabel/nicom/tests/data \
-              -type f \( -name '*.dcm' -o -name 'DICOMDIR' -o -path '*dicomdirtests*' \) -size -600k -print0 2>/dev/null)
+              /usr/lib/python3/dist-packages/nibabel/nicom/tests/data "$SRC/tests/fuzz/regressions" \
+              -type f \( -name '*.dcm' -o -name 'DICOMDIR' -o -path '*dicomdirtests*' -o -path '*/regressions/*' \) ! -name README.md -size -600k -print0 2>/dev/null)
 [ "$i" -gt 0 ] || { echo "fuzz: no seed files found (install-deps.sh installs them)" >&2; exit 1; }
 
 ARTIFACTS="$BUILD_DIR/fuzz-artifacts"; mkdir -p "$ARTIFACTS"
