@@ -1,5 +1,6 @@
 #include "anonymizer/header_deidentifier.h"
 
+#include <algorithm>
 #include <set>
 #include <string_view>
 
@@ -7,6 +8,7 @@
 #include "anonymizer/phi_terms.h"
 #include "core/text_codec.h"
 #include "anonymizer/text_cleaner.h"
+#include "anonymizer/uid_policy.h"
 #include "core/strings.h"
 
 namespace rwd::anon {
@@ -275,6 +277,7 @@ Status HeaderDeidentifier::ApplyValueAction(ElementRef& e, const rules::Action& 
   };
   switch (a.kind) {
     case ActionKind::kKeep:
+      if (vr == "UI") return KeepUid(e, ctx);
       return Status::Ok();
     case ActionKind::kRemove:
       ++res.removed;
@@ -344,16 +347,32 @@ Status HeaderDeidentifier::ApplyValueAction(ElementRef& e, const rules::Action& 
   }
   auto v = e.GetString();
   if (!v.ok()) return v.status();
-  std::string out;
-  for (size_t start = 0;;) {
-    const size_t end = v->find('\\', start);
-    if (start) out.push_back('\\');
-    out += ids_.MapUid(std::string_view(*v).substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  int invalid = 0;
+  const std::string out = MapUidValues(*v, /*retain_uids=*/false, ids_, &invalid);
+  if (invalid) NoteInvalidUid(e, ctx);
   ++res.remapped;
   return e.SetString(out);
+}
+
+Status HeaderDeidentifier::KeepUid(ElementRef& e, Context& ctx) {
+  // A kept UI element still gets the UID policy (anonymizer/uid_policy.h):
+  // what the standard does not define is remapped unless UIDs are retained,
+  // and an invalid UID is remapped even then.
+  auto v = e.GetString();
+  if (!v.ok()) return v.status();
+  int invalid = 0;
+  const std::string out = MapUidValues(*v, profile_.options.retain_uids, ids_, &invalid);
+  if (invalid) NoteInvalidUid(e, ctx);
+  if (out == TrimValue(*v)) return Status::Ok();
+  ++ctx.result->remapped;
+  return e.SetString(out);
+}
+
+void HeaderDeidentifier::NoteInvalidUid(ElementRef& e, Context& ctx) {
+  ++ctx.result->invalid_uids;
+  const std::string tag = e.tag().ToString();
+  std::vector<std::string>& tags = ctx.result->invalid_uid_tags;
+  if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
 }
 
 Status HeaderDeidentifier::AddMarkers(DicomItem ds) {

@@ -4,6 +4,7 @@
 // shifted or remapped as the RuleResolver decides; private blocks go unless
 // kept; PS3.15 "de-identified" markers are added. One per worker.
 #include <string>
+#include <vector>
 
 #include "anonymizer/keyed_ids.h"
 #include "core/dicom_file.h"
@@ -21,6 +22,10 @@ struct HeaderResult {
   int removed = 0, emptied = 0, replaced = 0, remapped = 0, cleaned = 0, shifted = 0;
   int private_removed = 0;
   int date_shift_days = 0;
+  // UIDs that were not valid (PS3.5 9.1) and were remapped, and the tags
+  // they were found in (each once), for a finding. Never the values.
+  int invalid_uids = 0;
+  std::vector<std::string> invalid_uid_tags;
 };
 
 class HeaderDeidentifier {
@@ -42,6 +47,8 @@ class HeaderDeidentifier {
   // does not list is cleaned too instead of kept.
   Status DeidentifyItem(DicomItem item, int depth, Context& ctx, bool clean_scope = false);
   Status ApplyValueAction(ElementRef& e, const rules::Action& a, int depth, Context& ctx, bool& remove);
+  Status KeepUid(ElementRef& e, Context& ctx);
+  void NoteInvalidUid(ElementRef& e, Context& ctx);
   Status AddMarkers(DicomItem ds);
   Status CheckResidue(ElementRef& e, const Context& ctx);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "anonymizer/uid_policy.h"
 #include "core/crypto.h"
 #include "rules/standard_tables.h"
 #include "core/strings.h"
@@ -38,7 +39,8 @@ std::string Base32(const Digest& d, size_t n) {
 
 std::string KeyedIds::MapUid(std::string_view uid) const {
   uid = TrimValue(uid);
-  if (uid.empty() || rules::IsWellKnownUid(uid)) return std::string(uid);
+  if (uid.empty() || (IsValidUid(uid) && (rules::IsWellKnownUid(uid) || IsKnownPrivateSopClass(uid))))
+    return std::string(uid);
   const Digest d = Mac(key_, "uid", uid);
   unsigned __int128 v = 0;
   for (int i = 0; i < 16; ++i) v = (v << 8) | d[i];

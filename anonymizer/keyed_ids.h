@@ -15,7 +15,8 @@ class KeyedIds {
   explicit KeyedIds(std::vector<uint8_t> key) : key_(std::move(key)) {}
 
   // "2.25.<decimal of 128 bits of HMAC>" for any UID the standard does not
-  // define; well-known UIDs (rules::IsWellKnownUid) come back unchanged.
+  // define; valid well-known UIDs (rules::IsWellKnownUid) and registered
+  // private SOP classes (uid_policy.h) come back unchanged.
   std::string MapUid(std::string_view uid) const;
   // `format` holds one "{hmac:N}": replaced by N characters (Crockford base32).
   std::string Pseudonym(std::string_view format, std::string_view value) const;

@@ -1,9 +1,12 @@
 #include "core/dicom_file.h"
+#include "core/dcmtk_condition.h"
 
 #include "core/iso2022_japanese.h"
 #include "core/text_codec.h"
 
 #include "core/dicom_file_impl.h"
+#include "core/nesting_scan.h"
+#include "core/pixel_data_check.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -46,7 +49,7 @@ bool LooksLikeDicom(std::span<const uint8_t> b) {
 }
 
 Status FromCondition(ErrorCode code, const char* what, const OFCondition& c) {
-  return Status::Error(code, std::string(what) + ": " + c.text());
+  return Status::Error(code, std::string(what) + ": " + ConditionText(c));
 }
 
 }  // namespace
@@ -208,13 +211,13 @@ size_t PixelElementEnd(std::span<const uint8_t> b, size_t at, const DcmXfer& xfe
     len = u32(at + 4);
     pos = at + 8;
   }
-  if (len != 0xFFFFFFFFu) return pos + len <= b.size() ? pos + len : 0;
+  if (len != 0xFFFFFFFFu) return len <= b.size() - pos ? pos + len : 0;
   // Encapsulated: items (FFFE,E000) up to the sequence delimiter (FFFE,E0DD).
   while (pos + 8 <= b.size()) {
     const uint32_t g = u16(pos), e = u16(pos + 2), l = u32(pos + 4);
     if (g != 0xFFFE) return 0;
     if (e == 0xE0DD) return pos + 8;
-    if (e != 0xE000 || l == 0xFFFFFFFFu || pos + 8 + l > b.size()) return 0;
+    if (e != 0xE000 || l == 0xFFFFFFFFu || l > b.size() - pos - 8) return 0;
     pos += 8 + l;
   }
   return 0;
@@ -227,6 +230,11 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
   if (bytes.empty()) return Status::Error(ErrorCode::kEmptyFile, "file is empty");
   if (!LooksLikeDicom(bytes))
     return Status::Error(ErrorCode::kNotDicom, "no DICM marker and no DICOM group at the start");
+  // Before DCMTK recurses into the sequences: refuse absurd nesting.
+  // Its record of the top-level Pixel Data feeds the same validity checks
+  // on the fast path and after a full parse.
+  PixelDataEncoding pixels;
+  if (Status depth = CheckNestingDepth(bytes, kMaxParseNesting, &pixels); !depth.ok()) return depth;
 
   if (options.defer_pixel_data) {
     // Header only: everything before Pixel Data. Taken only when Pixel Data
@@ -252,6 +260,8 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
     const size_t at = after >= header_len ? after - header_len : bytes.size();
     if (c.good() && xs != EXS_Unknown && xfer.getStreamCompression() == ESC_none && at < bytes.size() &&
         PixelElementEnd(bytes, at, xfer) == bytes.size()) {
+      // The same validity checks as after a full parse.
+      if (Status p = CheckPixelData(*impl->ff.getDataset(), xs, pixels); !p.ok()) return p;
       DcmMetaInfo* meta = impl->ff.getMetaInfo();
       OFString ts;
       impl->had_meta = meta && meta->card() > 0;
@@ -281,8 +291,10 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
     if (DcmXfer(ts.c_str()).getXfer() == EXS_Unknown)
       return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax is not one DCMTK can read");
   }
-  if (impl->ff.getDataset()->getOriginalXfer() == EXS_Unknown)
+  DcmDataset* ds = impl->ff.getDataset();
+  if (ds->getOriginalXfer() == EXS_Unknown)
     return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax could not be determined");
+  if (Status p = CheckPixelData(*ds, ds->getOriginalXfer(), pixels); !p.ok()) return p;
   return DicomFile(std::move(impl));
 }
 
@@ -372,14 +384,18 @@ Result<SerializedFile> DicomFile::SerializeParts() {
                         EWM_dontUpdateMeta);
     void* p = nullptr;
     offile_off_t n = 0;
+    if (c.good()) stream.flush();  // a deflate filter holds data until flushed
     stream.flushBuffer(p, n);
-    if (out.head.empty() && c.good() && static_cast<size_t>(n) <= buf.size() && p == buf.data()) {
+    if (out.head.empty() && c.good() && stream.isFlushed() && static_cast<size_t>(n) <= buf.size() &&
+        p == buf.data()) {
       buf.resize(static_cast<size_t>(n));  // written in one go: keep the buffer
       out.head.swap(buf);
       break;
     }
     const uint8_t* bp = static_cast<const uint8_t*>(p);
     out.head.insert(out.head.end(), bp, bp + n);
+    // Deflated (PS3.5 A.5): drain what the compression filter still holds.
+    if (c.good() && !stream.isFlushed()) c = EC_StreamNotifyClient;
   } while (c == EC_StreamNotifyClient);
   impl_->ff.transferEnd();
   if (c.bad()) return FromCondition(ErrorCode::kInternal, "cannot write", c);

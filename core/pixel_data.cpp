@@ -1,4 +1,5 @@
 #include "core/pixel_data.h"
+#include "core/dcmtk_condition.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdatset.h>
@@ -412,7 +413,7 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
         copy.insert(OFstatic_cast(DcmElement*, e->clone()), OFTrue);
     }
     OFCondition c = copy.chooseRepresentation(EXS_LittleEndianExplicit, nullptr);
-    if (c.bad()) return Unsupported(ts, std::string("no decoder, or decoding failed: ") + c.text());
+    if (c.bad()) return Unsupported(ts, std::string("no decoder, or decoding failed: ") + ConditionText(c));
     DcmPixelData* dpx = FindPixelData(&copy);
     const uint8_t* bytes = nullptr;
     size_t size = 0;
@@ -448,7 +449,7 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
   else if (pi == "RGB" || pi == "YBR_FULL" || pi == "YBR_FULL_422")
     m.model = ColorModel::kRgb;
   else
-    return Unsupported(ts, "PhotometricInterpretation '" + pi + "' not supported");
+    return Unsupported(ts, "PhotometricInterpretation (0028,0004) not supported");
   if ((m.model == ColorModel::kRgb) != (m.spp == 3))
     return Invalid("PhotometricInterpretation does not match SamplesPerPixel");
   if (m.model == ColorModel::kPaletteColor) {
@@ -534,7 +535,7 @@ Status PixelData::WriteTo(DicomFile& file) const {
   } else {
     c = px->putUint16Array(reinterpret_cast<const Uint16*>(out->data()), static_cast<unsigned long>(out->size() / 2));
   }
-  if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("cannot replace Pixel Data: ") + c.text());
+  if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("cannot replace Pixel Data: ") + ConditionText(c));
   delete ds->remove(kExtendedOffsetTable);
   delete ds->remove(kExtendedOffsetTableLengths);
 
@@ -542,7 +543,7 @@ Status PixelData::WriteTo(DicomFile& file) const {
     c = ds->putAndInsertString(DCM_PhotometricInterpretation, "RGB");
     if (c.good()) c = ds->putAndInsertUint16(DCM_PlanarConfiguration, 0);
     if (c.bad())
-      return Status::Error(ErrorCode::kInternal, std::string("cannot update Image Pixel module: ") + c.text());
+      return Status::Error(ErrorCode::kInternal, std::string("cannot update Image Pixel module: ") + ConditionText(c));
   }
   // PS3.3 C.7.6.1.1.5: once lossy, always marked lossy.
   if (m.lossy_source && !ds->tagExists(DCM_LossyImageCompression))

@@ -5,7 +5,7 @@ namespace rwd {
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
 #define X(name, text) \
-  case ErrorCode::name: return #name + 1;
+  case ErrorCode::name: return &#name[1];
 #include "core/error_codes.def"
 #undef X
   }

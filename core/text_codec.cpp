@@ -1,6 +1,7 @@
 #include "core/text_codec.h"
 
 #include "core/iso2022_japanese.h"
+#include "core/dcmtk_condition.h"
 #include "core/strings.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -34,7 +35,7 @@ Result<std::unique_ptr<TextCodec>> TextCodec::Create(std::string_view cs) {
   }
   OFCondition c = codec->impl_->to_utf8.selectCharacterSet(charset.c_str(), "ISO_IR 192");
   if (c.bad())
-    return Status::Error(ErrorCode::kInvalidArgument, "unsupported Specific Character Set: " + std::string(c.text()));
+    return Status::Error(ErrorCode::kInvalidArgument, "unsupported Specific Character Set: " + ConditionText(c));
   codec->impl_->can_write_back =
       !HasCodeExtensions(charset) && codec->impl_->from_utf8.selectCharacterSet("ISO_IR 192", charset.c_str()).good();
   return codec;
@@ -45,7 +46,7 @@ Result<std::string> TextCodec::ToUtf8(std::string_view raw, bool person_name) co
   if (!impl_->japanese.empty()) return DecodeJapaneseIso2022(raw, impl_->japanese, person_name);
   OFString out;
   OFCondition c = impl_->to_utf8.convertString(OFString(raw.data(), raw.size()), out, person_name ? "\\^=" : "\\");
-  if (c.bad()) return Status::Error(ErrorCode::kInvalidArgument, std::string("cannot decode text: ") + c.text());
+  if (c.bad()) return Status::Error(ErrorCode::kInvalidArgument, std::string("cannot decode text: ") + ConditionText(c));
   return std::string(out.c_str(), out.length());
 }
 
@@ -55,7 +56,7 @@ Result<std::string> TextCodec::FromUtf8(std::string_view utf8) const {
     return Status::Error(ErrorCode::kInvalidArgument, "this character set cannot be written back");
   OFString out;
   OFCondition c = impl_->from_utf8.convertString(OFString(utf8.data(), utf8.size()), out);
-  if (c.bad()) return Status::Error(ErrorCode::kInvalidArgument, std::string("cannot encode text: ") + c.text());
+  if (c.bad()) return Status::Error(ErrorCode::kInvalidArgument, std::string("cannot encode text: ") + ConditionText(c));
   return std::string(out.c_str(), out.length());
 }
 

@@ -9,13 +9,31 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/crypto.h"
+
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 
 std::string FolderSink::SafeComponent(std::string_view s) {
+  // Injective: [A-Za-z0-9.^-] stay, every other byte (the escape '_'
+  // included) becomes _XX, so distinct identifiers never share a name.
+  static const char* kHex = "0123456789ABCDEF";
   std::string out;
-  for (char c : s) out.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '^' ? c : '_');
-  if (out.empty() || out == "." || out == "..") out = "_" + out;
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '.' || c == '-' || c == '^') {
+      out.push_back(c);
+    } else {
+      out.push_back('_');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    }
+  }
+  if (out.empty()) return "_";  // no non-empty input encodes to a bare "_"
+  if (out == "." || out == "..") return out == "." ? "_2E" : "_2E_2E";
+  // A name stays under NAME_MAX: long ones keep a prefix and a hash of the
+  // whole ('~' never appears otherwise).
+  if (out.size() > 200) out = out.substr(0, 120) + "~" + Sha256Hex(s);
   return out;
 }
 

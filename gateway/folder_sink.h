@@ -25,7 +25,9 @@ class FolderSink {
   Result<std::string> Write(const std::string& rel_path, std::span<const uint8_t> bytes,
                             std::span<const uint8_t> more = {});
 
-  // A path component from an identifier: only [A-Za-z0-9._^-] survive.
+  // A path component from an identifier: [A-Za-z0-9.^-] kept, other bytes
+  // escaped as _XX. Injective (distinct identifiers, distinct components),
+  // never "", "." or "..", at most 200 bytes.
   static std::string SafeComponent(std::string_view s);
 
   const std::string& root() const { return root_; }

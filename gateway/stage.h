@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "core/utf8.h"
 #include "gateway/object_context.h"
 
 namespace rwd::gateway {
@@ -17,9 +18,10 @@ struct StageResult {
   std::string reason;  // names tags, codes and paths, never attribute values
 
   static StageResult Continue() { return {}; }
-  static StageResult Reject(ErrorCode c, std::string why) { return {Outcome::kReject, c, std::move(why)}; }
+  // Reasons go to the database and the summary: always valid UTF-8.
+  static StageResult Reject(ErrorCode c, std::string why) { return {Outcome::kReject, c, ToValidUtf8(why)}; }
   static StageResult Quarantine(ErrorCode c, std::string why) {
-    return {Outcome::kQuarantine, c, std::move(why)};
+    return {Outcome::kQuarantine, c, ToValidUtf8(why)};
   }
 };
 

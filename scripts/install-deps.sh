@@ -31,6 +31,10 @@ TEST_PKGS=(
   chromium                       # the cohort report opened headless, offline (report_e2e_test)
 )
 
+# scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes (--fuzz).
+FUZZ_PKGS=(clang libclang-rt-14-dev)
+[ "${1:-}" = "--fuzz" ] && TEST_PKGS+=("${FUZZ_PKGS[@]}")
+
 missing=()
 for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,6 +13,8 @@ StageResult DeidentifyHeaderStage::Run(ObjectContext& o) {
                            {"remapped_uids", h.remapped}, {"cleaned", h.cleaned}, {"shifted", h.shifted},
                            {"private_removed", h.private_removed}};
   o.findings.push_back({name(), "header_actions", detail.dump()});
+  if (h.invalid_uids > 0)  // remapped even under Retain UIDs; tags only, never values
+    o.findings.push_back({name(), "invalid_uid_remapped", nlohmann::json{{"count", h.invalid_uids}, {"tags", h.invalid_uid_tags}}.dump()});
   return StageResult::Continue();
 }
 

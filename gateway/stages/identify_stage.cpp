@@ -6,43 +6,13 @@
 #include "anonymizer/phi_terms.h"
 #include "core/strings.h"
 #include "gateway/gate/original_identifiers.h"
+#include "gateway/dicomdir_check.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 namespace {
 std::string Trim(std::string_view s) { return std::string(TrimValue(s)); }
 constexpr const char* kMediaStorageDirectory = "1.2.840.10008.1.3.10";
-// Counts the DICOMDIR's file entries (ReferencedFileID in its directory
-// records) and how many of them do not exist next to it.
-std::pair<int, int> CheckDicomdirReferences(ObjectContext& o) {
-  int entries = 0, missing = 0;
-  DicomItem ds = o.dicom->dataset();
-  const fs::path base = fs::path(o.path).parent_path();
-  ds.Walk([&](ElementRef& e) {
-    if (e.tag() != Tag{0x0004, 0x1220}) return DicomItem::Visit::kKeep;
-    for (size_t i = 0; i < e.NumItems(); ++i) {
-      auto id = e.Item(i).GetString({0x0004, 0x1500});
-      if (!id || Trim(*id).empty()) continue;
-      ++entries;
-      fs::path p = base;
-      std::string part;
-      for (char c : Trim(*id) + "\\") {
-        if (c == '\\') {
-          if (!part.empty()) p /= Trim(part);
-          part.clear();
-        } else {
-          part.push_back(c);
-        }
-      }
-      std::error_code ec;
-      if (!fs::exists(p, ec)) ++missing;
-    }
-    return DicomItem::Visit::kKeep;
-  });
-  if (missing) o.findings.push_back({"identify", "dicomdir_missing_files", "{\"missing\":" + std::to_string(missing) + "}"});
-  return {entries, missing};
-}
-
 // Keeps the short top-level values of an item (not sequences, not bulk data).
 void SnapshotValues(DicomItem item, ObjectContext& o) {
   item.Walk([&](ElementRef& e) {
@@ -71,12 +41,17 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
 
   const std::string media_class = Trim(meta.GetString({0x0002, 0x0002}).value_or(""));
   if (media_class == kMediaStorageDirectory || ds.Has({0x0004, 0x1220})) {
-    const auto [entries, missing] = CheckDicomdirReferences(o);
+    const DicomdirCheck d = CheckDicomdir(ds, fs::path(o.path).parent_path());
+    if (d.missing) o.findings.push_back({"identify", "dicomdir_missing_files", "{\"missing\":" + std::to_string(d.missing) + "}"});
+    if (d.malformed) o.findings.push_back({"identify", "dicomdir_malformed_entries", "{\"malformed\":" + std::to_string(d.malformed) + "}"});
     return StageResult::Reject(ErrorCode::kDicomdir,
-                               "DICOMDIR media index: not released (it lists names); its " + std::to_string(entries) +
+                               "DICOMDIR media index: not released (it lists names); its " + std::to_string(d.entries) +
                                    " file entries are processed from the folder tree" +
-                                   (missing ? "; " + std::to_string(missing) + " listed file(s) are MISSING from the export"
-                                            : std::string()));
+                                   (d.missing ? "; " + std::to_string(d.missing) + " listed file(s) are MISSING from the export"
+                                              : std::string()) +
+                                   (d.malformed ? "; " + std::to_string(d.malformed) +
+                                                      " entries are MALFORMED (absolute, '..' or outside the folder)"
+                                                : std::string()));
   }
 
   o.sop_class_uid = Trim(ds.GetString({0x0008, 0x0016}).value_or(media_class));

@@ -73,9 +73,30 @@ TEST_CASE("the sink writes whole files, refuses conflicts, and makes safe path c
   CHECK(sink.ClaimPath("a.dcm", "h2", &first, "src3") == FolderSink::Claim::kConflict);
 
   CHECK(FolderSink::SafeComponent("2.25.123") == "2.25.123");
-  CHECK(FolderSink::SafeComponent("../etc") == ".._etc");
-  CHECK(FolderSink::SafeComponent("..") == "_..");
-  CHECK(FolderSink::SafeComponent("a/b\\c") == "a_b_c");
+  CHECK(FolderSink::SafeComponent("../etc") == ".._2Fetc");
+  CHECK(FolderSink::SafeComponent("..") == "_2E_2E");
+  CHECK(FolderSink::SafeComponent(".") == "_2E");
+  CHECK(FolderSink::SafeComponent("") == "_");
+  CHECK(FolderSink::SafeComponent("a/b\\c") == "a_2Fb_5Cc");
+}
+
+// Issue 15, defect 10: two different identifiers that the old mapping sent to
+// one name ("1.2/3" and "1.2_3" both became "1.2_3") were quarantined as a
+// false UID conflict.
+TEST_CASE("path components of distinct identifiers never collide") {
+  const std::vector<std::string> ids = {"1.2/3", "1.2_3", "1.2\\3", "1.2 3", "_", "", ".", "..", "_2E", "a;rm -rf",
+                                        "a:rm -rf", std::string(300, '9'), std::string(300, '9') + "1",
+                                        std::string("x\0y", 3), "x"};
+  std::set<std::string> seen;
+  for (const std::string& id : ids) {
+    const std::string c = FolderSink::SafeComponent(id);
+    CHECK(seen.insert(c).second);
+    CHECK(c.size() <= 200);
+    CHECK(c != ".");
+    CHECK(c != "..");
+    CHECK(c.find('/') == std::string::npos);
+    CHECK(c.find('\0') == std::string::npos);
+  }
 }
 
 TEST_CASE("the bounded queue hands every item to one consumer and ends when closed") {

@@ -52,14 +52,16 @@ TEST_CASE("rendered lines are found at every size, font and polarity") {
       CAPTURE(cap);
       cv::Mat light(512, 1024, CV_8UC1, cv::Scalar(0));
       const cv::Rect a = Put(light, "DOE JANE 19640317", {12, 20 + cap}, cap, cv::Scalar(255), font);
-      const TextCandidate* c = Covering(detector.Detect(light), a);
+      const auto found_light = detector.Detect(light);  // kept: Covering points into it
+      const TextCandidate* c = Covering(found_light, a);
       REQUIRE(c != nullptr);
       CHECK(c->sure());
       if (cap <= 20) CHECK(c->polarity == Polarity::kLight);  // a hint; thick strokes are ambiguous
 
       cv::Mat dark(512, 1024, CV_8UC1, cv::Scalar(230));
       const cv::Rect b = Put(dark, "ID 48213957 ACC 7734", {30, 300}, cap, cv::Scalar(20), font);
-      const TextCandidate* d = Covering(detector.Detect(dark), b);
+      const auto found_dark = detector.Detect(dark);
+      const TextCandidate* d = Covering(found_dark, b);
       REQUIRE(d != nullptr);
       if (cap <= 20) CHECK(d->polarity == Polarity::kDark);
     }

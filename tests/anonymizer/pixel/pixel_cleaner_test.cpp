@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <opencv2/imgproc.hpp>
 
 #include "anonymizer/phi_terms.h"
@@ -29,8 +30,12 @@ rules::PixelsConfig Config(rules::BurnedInMode mode) {
   return c;
 }
 
-std::unique_ptr<PixelCleaner> Cleaner(const rules::PixelsConfig& config) {
-  auto c = PixelCleaner::Create(config);
+// PixelCleaner keeps a reference to its config (REQUIRES: it outlives the
+// cleaner): the configs live to the end of the test program.
+std::unique_ptr<PixelCleaner> Cleaner(rules::PixelsConfig config) {
+  static std::deque<rules::PixelsConfig> alive;
+  alive.push_back(std::move(config));
+  auto c = PixelCleaner::Create(alive.back());
   REQUIRE_MESSAGE(c.ok(), c.status().ToString());
   return std::move(c).value();
 }
