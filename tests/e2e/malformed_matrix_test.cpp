@@ -206,7 +206,7 @@ TEST_CASE("malformed-input matrix under every shipped profile: no crash, one row
   for (const char* profile : {"basic.yaml", "research.yaml", "retain-uids.yaml"}) {
     CAPTURE(profile);
     const std::string out = t.File(std::string("out-") + profile), work = t.File(std::string("work-") + profile);
-    GateRun r = RunGate(in.string(), out, work, ProfilePath(profile), "--quiet --workers 2");
+    GateRun r = RunGate(in.string(), out, work, ProfilePath(profile), "--quiet --workers 2 --record-paths clear");
     REQUIRE_MESSAGE(r.cmd.exit_code == 0, r.cmd.err);
     REQUIRE(!r.summary.is_null());
     CHECK(r.summary["released"].get<size_t>() + r.summary["quarantined"].get<size_t>() +
