@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "core/log.h"
@@ -14,7 +15,10 @@
 #include "gateway/folder_source.h"
 #include "gateway/progress.h"
 #include "gateway/provenance_writer.h"
+#include "gateway/cohort/cohort_stage.h"
 #include "gateway/recovery.h"
+#include "gateway/release/folder_release_sink.h"
+#include "gateway/release/series_release.h"
 #include "gateway/run_state.h"
 #include "gateway/series/geometry_stage.h"
 #include "gateway/series_phase.h"
@@ -41,10 +45,14 @@ struct ObjectPhaseEnv {
 // One worker's object stages, in the order they run (DESIGN.md "The pipeline").
 class ObjectWorker {
  public:
-  ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes)
+  ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes,
+               const Cohort* cohort)
       : env_(env), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile),
         staging_(env.staging) {
-    stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &staging_};
+    if (cohort) cohort_.emplace(*cohort);
+    stages_ = {&ingest_, &identify_};
+    if (cohort_) stages_.push_back(&*cohort_);  // before anything of the object is transformed or written
+    stages_.insert(stages_.end(), {&deidentify_, &pixels_, &staging_});
   }
 
   void Process(SourceItem item) {
@@ -53,6 +61,7 @@ class ObjectWorker {
     o.bytes.swap(buffer_);  // reuse the worker's buffer: no allocation per file
     o.path = std::move(item.path);
     o.rel_path = std::move(item.rel_path);
+    o.mtime_ns = item.mtime_ns;
     StageResult fate = StageResult::Continue();
     const char* decided_by = "stage";
     if (!item.error.empty()) {
@@ -86,6 +95,7 @@ class ObjectWorker {
     r.hmac_series_uid = o.header.hmac_series_uid;
     r.hmac_sop_uid = o.header.hmac_sop_uid;
     r.stage = stage;
+    r.mtime_ns = o.mtime_ns;
     r.findings = std::move(o.findings);
     if (fate.outcome == Outcome::kQuarantine && !o.bytes.empty() && !o.sha256_in.empty()) {
       // The quarantine keeps the original, named by its hash.
@@ -124,6 +134,7 @@ class ObjectWorker {
   DeidentifyHeaderStage deidentify_;
   CleanPixelsStage pixels_;
   StagingStage staging_;
+  std::optional<CohortStage> cohort_;
   std::vector<Stage*> stages_;
   ByteBuffer buffer_;
 };
@@ -140,12 +151,16 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
   fs::create_directories(options_.quarantine_dir, ec);
   if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + options_.quarantine_dir + ": " + ec.message());
   ::chmod(options_.quarantine_dir.c_str(), 0700);  // it holds originals with PHI
-  auto staging = StagingArea::Open(options_.output_dir, options_.work_dir);
+  auto staging = options_.remote_sink ? StagingArea::OpenForRemote(options_.remote_sink->target(), options_.work_dir)
+                                      : StagingArea::Open(options_.output_dir, options_.work_dir);
   if (!staging.ok()) return staging.status();
-  auto recovered = Recover(store_, *staging, options_.quarantine_dir, run_id);
+  FolderReleaseSink folder_sink(*staging);
+  ReleaseSink& sink = options_.remote_sink ? *options_.remote_sink : static_cast<ReleaseSink&>(folder_sink);
+  auto recovered = Recover(store_, *staging, sink, options_.quarantine_dir, run_id);
   if (!recovered.ok()) return recovered.status();
 
   RunTally tally;
+  int64_t skipped = 0;
   FolderSink quarantine(options_.quarantine_dir);
   const int n = std::max(1, options_.workers);
   {
@@ -158,7 +173,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
       std::vector<std::thread> threads;
       for (int i = 0; i < n; ++i) {
         threads.emplace_back([&] {
-          ObjectWorker worker(profile_, ids_, env, options_.max_object_bytes);
+          ObjectWorker worker(profile_, ids_, env, options_.max_object_bytes, options_.cohort);
           // After a database failure the run cannot be trusted: stop early.
           while (auto item = queue.Pop())
             if (!writer.failed()) worker.Process(std::move(*item));
@@ -166,6 +181,14 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
       }
       FolderSource source(options_.input_dir, options_.exclude);
       source.Walk([&](SourceItem item) {
+        struct stat st {};
+        if (item.error.empty() && ::stat(item.path.c_str(), &st) == 0) {
+          item.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+          if (options_.incremental && options_.incremental->Unchanged(item.rel_path, st.st_size, item.mtime_ns, item.path)) {
+            ++skipped;
+            return;
+          }
+        }
         ++tally.counters().found;
         queue.Push(std::move(item));
       });
@@ -181,7 +204,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     if (!keys.ok()) return keys.status();
     std::vector<SeriesStageFactory> stages = {[] { return std::make_unique<GeometryStage>(); }};
     for (const SeriesStageFactory& f : options_.series_stages) stages.push_back(f);
-    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, tally};
+    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, tally, sink};
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     Status first_error;
@@ -202,13 +225,19 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     for (auto& t : threads) t.join();
     if (failed) return first_error;
   }
-  auto left = staging->Clear();  // empty folders of released series
+  // Empty folders of released series; files a remote target has not
+  // confirmed stay for the next start.
+  auto keep = PendingStagingDirs(store_);
+  if (!keep.ok()) return keep.status();
+  auto left = staging->ClearExcept(*keep);
   if (!left.ok()) LogWarn(left.status().message());
 
   RunSummary s = tally.Take();
   s.run_id = run_id;
   s.recovered_series = recovered->series_finished;
   s.abandoned_staged = recovered->staged_redone;
+  s.release_pending += recovered->still_pending;
+  s.skipped_unchanged = skipped;
   s.workers = n;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   s.profile_name = profile_.name;

@@ -28,6 +28,10 @@ std::string RunSummary::ToText() const {
   if (recovered_series > 0 || abandoned_staged > 0)
     o << "  after an interrupted run: " << recovered_series << " series' release finished, " << abandoned_staged
       << " staged object(s) redone\n";
+  if (release_pending > 0)
+    o << "  release pending: " << release_pending << " object(s) not yet confirmed by " << output_dir
+      << " (kept staged; retried at the next start)\n";
+  if (skipped_unchanged > 0) o << "  incremental: " << skipped_unchanged << " unchanged input(s) skipped\n";
   if (pixel_regions_redacted > 0)
     o << "  burned-in text: " << pixel_regions_redacted << " region(s) redacted in " << pixel_images_redacted
       << " released image(s)\n";
@@ -63,6 +67,8 @@ std::string RunSummary::ToJson() const {
                       {"series_quarantined", series_quarantined},
                       {"recovered_series", recovered_series},
                       {"abandoned_staged", abandoned_staged},
+                      {"release_pending", release_pending},
+                      {"skipped_unchanged", skipped_unchanged},
                       {"output", output_dir},
                       {"database", database},
                       {"quarantine", quarantine_dir},

@@ -13,6 +13,8 @@ struct RunSummary {
   int64_t pixel_images_redacted = 0, pixel_regions_redacted = 0;  // released images only
   int64_t series = 0, series_quarantined = 0;                      // decided by the series phase
   int64_t recovered_series = 0, abandoned_staged = 0;             // finished / redone from an interrupted run
+  int64_t release_pending = 0;    // objects decided 'released' that the remote target has not confirmed yet
+  int64_t skipped_unchanged = 0;  // --incremental: inputs finished by an earlier run, not read again
   double seconds = 0;
   int workers = 0;
   std::string profile_name, output_dir, database, quarantine_dir, key_file;

@@ -5,6 +5,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
+#include "gateway/release/series_release.h"
 
 namespace rwd::gateway {
 
@@ -127,20 +128,12 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   env_.tally.CountSeries(fate.quarantine_series);
   if (record.quarantined) return Status::Ok();
 
-  // The rows say released: now the files follow. A failed rename leaves the
-  // series 'releasing'; the next start retries it (recovery.h).
-  Status moved = Status::Ok();
-  Status listed = env_.store.ForEachReleasedFile(*series_id, [&](db::ProvenanceStore::ReleasedFile&& f) {
-    if (!moved.ok()) return;
-    moved = env_.staging.Promote(f.staging_path, f.output_path);
-    if (moved.ok()) env_.tally.Count(db::ObjectState::kReleased, ErrorCode::kOk, 0, f.size_out, f.regions_redacted);
-  });
-  if (!listed.ok()) return listed;
-  if (!moved.ok()) {
-    LogError("release: " + moved.message() + " (series " + std::to_string(*series_id) + "; retried at the next start)");
-    return Status::Ok();
-  }
-  return env_.store.MarkSeriesReleased(*series_id);
+  // The rows say released: now the files follow. What the target did not
+  // take leaves the series 'releasing'; the next start retries it (recovery.h).
+  auto released = ReleaseSeries(env_.store, env_.sink, *series_id, &env_.tally);
+  if (!released.ok()) return released.status();
+  env_.tally.AddPending(released->pending);
+  return Status::Ok();
 }
 
 }  // namespace rwd::gateway

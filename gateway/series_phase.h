@@ -7,8 +7,11 @@
 //   2. one transaction records the series ('releasing', or 'quarantined')
 //      and moves every object out of 'staged': released, or quarantined
 //      with its original copied to the quarantine first;
-//   3. the released files are renamed from staging into the output;
-//   4. the series becomes 'released'.
+//   3. the released files go to the release target (ReleaseSink: renamed
+//      into the output folder, or sent to a DICOM node / DICOMweb server);
+//   4. the series becomes 'released' once the target took every file (a
+//      remote target that did not confirm some leaves it 'releasing', its
+//      files staged, for the next start).
 // The output therefore only ever holds files whose rows say released; a
 // crash between 2 and 4 leaves a 'releasing' series whose renames the next
 // start finishes (recovery.h).
@@ -18,6 +21,7 @@
 
 #include "db/provenance_store.h"
 #include "gateway/folder_sink.h"
+#include "gateway/release/release_sink.h"
 #include "gateway/run_state.h"
 #include "gateway/series_stage.h"
 #include "gateway/staging_area.h"
@@ -30,6 +34,7 @@ struct SeriesPhaseEnv {
   FolderSink& quarantine;  // WORKDIR/quarantine: originals, named by SHA-256
   std::string input_dir;   // where the originals are (objects.source_path is relative to it)
   RunTally& tally;
+  ReleaseSink& sink;       // where released files go (steps 3 and 4: release/series_release.h)
 };
 
 // One series worker: owns its stage instances. Not thread-safe; one per thread.
