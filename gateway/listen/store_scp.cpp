@@ -177,8 +177,8 @@ Status StoreScp::Start() {
   plain.push_back(UID_BigEndianExplicitTransferSyntax);
   OFCondition c = cfg.addPresentationContext(UID_VerificationSOPClass, plain);
   const OFList<OFString> all = StorableTransferSyntaxes();
-  for (int i = 0; c.good() && i < numberOfDcmAllStorageSOPClassUIDs; ++i)
-    c = cfg.addPresentationContext(dcmAllStorageSOPClassUIDs[i], all);
+  for (int i = 0; c.good() && i < numberOfDcmLongSCUStorageSOPClassUIDs; ++i)
+    c = cfg.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], all);
   if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("listen: presentation contexts: ") + c.text());
   impl_->pool.setMaxThreads(static_cast<Uint16>(impl_->config.max_associations));
   // The port is opened by listen(); probe it first so that a busy port fails at start.

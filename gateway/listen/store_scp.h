@@ -8,9 +8,12 @@
 // and when the calling AE title (and, for an entry AE@host, the peer's
 // address) is on the allow-list. Every refusal is logged with the calling
 // AE title, the called AE title and the address, nothing else.
-// Presentation contexts: Verification and every storage SOP class DCMTK
-// knows, each with every transfer syntax DCMTK can store (bit-preserving:
-// the dataset is written as received, compressed ones included).
+// Presentation contexts: Verification and the 120 storage SOP classes of
+// DCMTK's dcmLongSCUStorageSOPClassUIDs (every image, SR, RT, PDF class in
+// use; DcmSCP's association profile holds at most 128 contexts, so the 66
+// rarest of dcmAllStorageSOPClassUIDs are not offered), each with every
+// transfer syntax DCMTK can store (bit-preserving: the dataset is written
+// as received, compressed ones included).
 // C-STORE: the object goes to the spool and is made durable (spool.h)
 // before the response says Success; when the spool's disk is nearly full,
 // or the spool cannot write, the response is Refused: Out of Resources

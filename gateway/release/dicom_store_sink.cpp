@@ -48,11 +48,16 @@ Status DicomStoreSink::Attempt(std::span<const db::ReleaseEntry> files, std::vec
     index[files[i].staging_path] = i;
   }
   if (index.empty()) return Status::Ok();
-  OFCondition c = scu.initNetwork();
-  if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("network: ") + c.text());
+  OFCondition c = EC_Normal;
+  bool network = false;
   while (scu.getNumberOfSOPInstancesToBeSent() > 0) {
-    c = scu.addPresentationContexts();
+    c = scu.addPresentationContexts();  // for what is left (at most 128 per association)
     if (c.bad()) break;
+    if (!network) {
+      c = scu.initNetwork();
+      if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("network: ") + c.text());
+      network = true;
+    }
     c = scu.negotiateAssociation();
     if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("association refused or failed: ") + c.text());
     c = scu.sendSOPInstances();
