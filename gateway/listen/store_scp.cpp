@@ -1,7 +1,11 @@
 #include "gateway/listen/store_scp.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <thread>
 
 #include <dcmtk/config/osconfig.h>
@@ -148,6 +152,7 @@ struct StoreScp::Impl {
   Pool pool;
   std::thread thread;
   OFCondition result;
+  std::atomic<bool> ended{false};
 };
 
 StoreScp::StoreScp(StoreScpConfig config, Spool& spool, BatchTracker& batches, ListenCounters& counters)
@@ -165,8 +170,10 @@ Status StoreScp::Start() {
   DcmSCPConfig& cfg = impl_->pool.getConfig();
   cfg.setAETitle(impl_->config.ae_title.c_str());
   cfg.setPort(impl_->config.port);
-  cfg.setConnectionBlockingMode(DUL_NOBLOCK);
-  cfg.setConnectionTimeout(1);  // the accept loop looks for Stop() every second
+  // Blocking accept: dcmnet 3.6.7's non-blocking accept loop corrupts its
+  // heap when a connection closes before its A-ASSOCIATE-RQ (a port probe).
+  // Stop() wakes the loop with a connection of its own.
+  cfg.setConnectionBlockingMode(DUL_BLOCK);
   cfg.setACSETimeout(30);
   cfg.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   cfg.setDIMSETimeout(60);
@@ -181,19 +188,36 @@ Status StoreScp::Start() {
     c = cfg.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], all);
   if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("listen: presentation contexts: ") + c.text());
   impl_->pool.setMaxThreads(static_cast<Uint16>(impl_->config.max_associations));
-  // The port is opened by listen(); probe it first so that a busy port fails at start.
-  T_ASC_Network* probe = nullptr;
-  c = ASC_initializeNetwork(NET_ACCEPTOR, impl_->config.port, 1, &probe);
-  if (c.bad()) return Status::Error(ErrorCode::kIoError, "listen: cannot open port " + std::to_string(impl_->config.port) +
-                                                             ": " + c.text());
-  ASC_dropNetwork(&probe);
-  impl_->thread = std::thread([this] { impl_->result = impl_->pool.listen(); });
+  // (No probe of the port with a second ASC_initializeNetwork: dropping that
+  // network corrupts dcmnet's state in 3.6.7.) A port that cannot be opened
+  // ends listen() at once: wait a moment for that.
+  impl_->thread = std::thread([this] {
+    impl_->result = impl_->pool.listen();
+    impl_->ended = true;
+  });
+  for (int i = 0; i < 10 && !impl_->ended; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (impl_->ended) {
+    impl_->thread.join();
+    return Status::Error(ErrorCode::kIoError, "listen: cannot listen on port " + std::to_string(impl_->config.port) +
+                                                  (impl_->result.bad() ? std::string(": ") + impl_->result.text() : ""));
+  }
   return Status::Ok();
 }
 
 void StoreScp::Stop() {
   if (!impl_->thread.joinable()) return;
   impl_->pool.stopAfterCurrentAssociations();
+  // Wake the blocking accept (the loop then sees the stop request).
+  while (!impl_->ended) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a {};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(impl_->config.port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::close(fd);
+    for (int i = 0; i < 20 && !impl_->ended; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   impl_->thread.join();
 }
 
