@@ -1,17 +1,17 @@
 #include "gateway/listen/store_scp.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <list>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/diutil.h>
-#include <dcmtk/dcmnet/scppool.h>
+#include <dcmtk/dcmnet/assoc.h>
 #include <dcmtk/dcmnet/scpthrd.h>
 
 #include "core/log.h"
@@ -106,7 +106,6 @@ class Worker : public DcmThreadSCP {
   bool allowed_ = false;
 };
 
-using Pool = DcmSCPPool<Worker>;
 
 // Every transfer syntax DCMTK can store as received (PS3.5 Annex A).
 OFList<OFString> StorableTransferSyntaxes() {
@@ -147,12 +146,80 @@ Result<std::vector<AllowedCaller>> ParseAllowList(const std::vector<std::string>
   return out;
 }
 
+// The accept loop is ours, not DcmSCPPool's: in dcmnet 3.6.7 a pool worker
+// whose connection ends at once (a port probe) frees itself while
+// OFThread::start() still writes to it (use after free, found with
+// valgrind), which corrupts the heap. Here the A-ASSOCIATE-RQ is read in the
+// accept thread (as storescp does) and only a real association gets a
+// worker thread, which owns its DcmThreadSCP.
 struct StoreScp::Impl {
   StoreScpConfig config;
-  Pool pool;
-  std::thread thread;
-  OFCondition result;
-  std::atomic<bool> ended{false};
+  DcmSCPConfig cfg;
+  std::unique_ptr<DcmSharedSCPConfig> shared;
+  T_ASC_Network* net = nullptr;
+  std::thread accept;
+  std::atomic<bool> stop{false};
+  std::atomic<int> active{0};
+  struct Running {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  std::mutex mu;
+  std::list<Running> workers;
+
+  void Reap(bool all) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (auto it = workers.begin(); it != workers.end();) {
+      if (all || it->done) {
+        it->thread.join();
+        it = workers.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  void Loop() {
+    while (!stop) {
+      Reap(false);
+      T_ASC_Association* assoc = nullptr;
+      OFCondition c = ASC_receiveAssociation(net, &assoc, cfg.getMaxReceivePDULength(), nullptr, nullptr, OFFalse,
+                                             DUL_NOBLOCK, 1);
+      if (c == DUL_NOASSOCIATIONREQUEST) {  // timeout: look at stop again
+        ASC_destroyAssociation(&assoc);
+        continue;
+      }
+      if (c.bad()) {  // e.g. a connection closed before its request: nothing to answer
+        ASC_dropSCPAssociation(assoc);
+        ASC_destroyAssociation(&assoc);
+        continue;
+      }
+      if (active >= config.max_associations) {
+        T_ASC_RejectParameters rej = {ASC_RESULT_REJECTEDTRANSIENT, ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
+                                      ASC_REASON_SP_PRES_TEMPORARYCONGESTION};
+        ASC_rejectAssociation(assoc, &rej);
+        ASC_dropSCPAssociation(assoc);
+        ASC_destroyAssociation(&assoc);
+        ++g_shared.counters->refused_associations;
+        LogWarn("listen: association refused (already " + std::to_string(config.max_associations) +
+                " associations open, temporary congestion)");
+        continue;
+      }
+      ++active;
+      std::lock_guard<std::mutex> lock(mu);
+      workers.emplace_back();
+      Running& r = workers.back();
+      r.thread = std::thread([this, assoc, &r] {
+        {
+          Worker w;
+          w.setSharedConfig(*shared);
+          w.run(assoc);  // negotiates (our checks), serves, releases; owns `assoc`
+        }
+        --active;
+        r.done = true;
+      });
+    }
+  }
 };
 
 StoreScp::StoreScp(StoreScpConfig config, Spool& spool, BatchTracker& batches, ListenCounters& counters)
@@ -163,17 +230,14 @@ StoreScp::StoreScp(StoreScpConfig config, Spool& spool, BatchTracker& batches, L
 
 StoreScp::~StoreScp() {
   Stop();
+  if (impl_->net) ASC_dropNetwork(&impl_->net);
   delete impl_;
 }
 
 Status StoreScp::Start() {
-  DcmSCPConfig& cfg = impl_->pool.getConfig();
+  DcmSCPConfig& cfg = impl_->cfg;
   cfg.setAETitle(impl_->config.ae_title.c_str());
   cfg.setPort(impl_->config.port);
-  // Blocking accept: dcmnet 3.6.7's non-blocking accept loop corrupts its
-  // heap when a connection closes before its A-ASSOCIATE-RQ (a port probe).
-  // Stop() wakes the loop with a connection of its own.
-  cfg.setConnectionBlockingMode(DUL_BLOCK);
   cfg.setACSETimeout(30);
   cfg.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   cfg.setDIMSETimeout(60);
@@ -187,38 +251,21 @@ Status StoreScp::Start() {
   for (int i = 0; c.good() && i < numberOfDcmLongSCUStorageSOPClassUIDs; ++i)
     c = cfg.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], all);
   if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("listen: presentation contexts: ") + c.text());
-  impl_->pool.setMaxThreads(static_cast<Uint16>(impl_->config.max_associations));
-  // (No probe of the port with a second ASC_initializeNetwork: dropping that
-  // network corrupts dcmnet's state in 3.6.7.) A port that cannot be opened
-  // ends listen() at once: wait a moment for that.
-  impl_->thread = std::thread([this] {
-    impl_->result = impl_->pool.listen();
-    impl_->ended = true;
-  });
-  for (int i = 0; i < 10 && !impl_->ended; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  if (impl_->ended) {
-    impl_->thread.join();
+  impl_->shared = std::make_unique<DcmSharedSCPConfig>(cfg);
+  dcmDisableGethostbyaddr.set(OFTrue);
+  c = ASC_initializeNetwork(NET_ACCEPTOR, impl_->config.port, 30, &impl_->net);
+  if (c.bad())
     return Status::Error(ErrorCode::kIoError, "listen: cannot listen on port " + std::to_string(impl_->config.port) +
-                                                  (impl_->result.bad() ? std::string(": ") + impl_->result.text() : ""));
-  }
+                                                  ": " + c.text());
+  impl_->accept = std::thread([this] { impl_->Loop(); });
   return Status::Ok();
 }
 
 void StoreScp::Stop() {
-  if (!impl_->thread.joinable()) return;
-  impl_->pool.stopAfterCurrentAssociations();
-  // Wake the blocking accept (the loop then sees the stop request).
-  while (!impl_->ended) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(impl_->config.port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::close(fd);
-    for (int i = 0; i < 20 && !impl_->ended; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  impl_->thread.join();
+  if (!impl_->accept.joinable()) return;
+  impl_->stop = true;
+  impl_->accept.join();  // within a second: the accept loop polls
+  impl_->Reap(true);     // open associations finish
 }
 
 }  // namespace rwd::gateway

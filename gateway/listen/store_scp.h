@@ -1,8 +1,8 @@
 #pragma once
-// The C-STORE / C-ECHO SCP of `rwdgate listen` (DCMTK DcmSCPPool of
-// DcmThreadSCP workers, one association per worker, at most
-// --max-associations at once; further callers are refused, temporary
-// congestion).
+// The C-STORE / C-ECHO SCP of `rwdgate listen`: DCMTK DcmThreadSCP
+// workers, one thread per association, at most --max-associations at once
+// (further callers are refused: temporary congestion, PS3.8 9.3.4). The
+// accept loop is our own (store_scp.cpp says why not DcmSCPPool).
 //
 // Association acceptance (PS3.8 7.1.1): only when called by our AE title
 // and when the calling AE title (and, for an entry AE@host, the peer's
