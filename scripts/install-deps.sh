@@ -17,6 +17,7 @@ BUILD_PKGS=(
   libtesseract-dev tesseract-ocr tesseract-ocr-eng libleptonica-dev
   libopenjp2-7-dev               # JPEG 2000 decode
   zlib1g-dev                     # NIfTI test volumes (ch2.nii.gz)
+  libcurl4-nss-dev               # STOW-RS release (gateway/release); any libcurl4-*-dev flavour works
 )
 TEST_PKGS=(
   dicom3tools                    # dciodvfy, the standard validator
@@ -26,6 +27,7 @@ TEST_PKGS=(
   python3-nibabel                # nicom test data
   libgdcm-tools                  # gdcmanon, for the benchmark comparison
   mricron-data opencv-data       # head MRI and face cascades (defacing)
+  orthanc orthanc-dicomweb       # a real PACS peer for the network tests (C-STORE, STOW-RS)
 )
 
 missing=()
