@@ -166,3 +166,33 @@ TEST_CASE("listen: kill -9 mid-transfer, restart: every acknowledged object rele
   CHECK(ListFiles(t.File("out")).size() == spooled_at_kill);
   CHECK(CountSpooled(t.File("work/spool")) == 0);
 }
+
+TEST_CASE("listen: a nearly full spool disk refuses objects (out of resources) and keeps nothing") {
+  TempDir t;
+  fixtures::ExportOptions opt;
+  opt.bench_mode = true;
+  opt.ct_slices = 3;
+  opt.rows = opt.cols = 32;
+  fixtures::WriteSyntheticExport(t.File("in"), opt);
+  const int port = FreePort();
+  // No file system has 10^9 MB free: every object is refused.
+  Child listen(std::string(RWDGATE_BIN) + " listen --json --profile " + Quote(ProfilePath("basic.yaml")) + " --workdir " +
+                   Quote(t.File("work")) + " --output " + Quote(t.File("out")) + " --port " + std::to_string(port) +
+                   " --ae RWDGATE --allow PACS --series-idle 1 --min-free-mb 1000000000",
+               t.File("l.out"), t.File("l.err"));
+  REQUIRE(WaitForPort(port, 20));
+  // storescu stops at the first refusal.
+  CommandResult sent = RunShell("storescu -v -aet PACS -aec RWDGATE 127.0.0.1 " + std::to_string(port) + " +sd +r " +
+                                Quote(t.File("in")));
+  CHECK(sent.exit_code != 0);
+  CHECK((sent.out + sent.err).find("Received Store Response (Refused: OutOfResources)") != std::string::npos);
+  CHECK((sent.out + sent.err).find("(Success)") == std::string::npos);
+  CHECK(listen.Stop(SIGTERM, 60) == 0);
+  nlohmann::json s = nlohmann::json::parse(ReadText(t.File("l.out")), nullptr, false);
+  REQUIRE(s.is_object());
+  CHECK(s["objects_refused"].get<int>() >= 1);
+  CHECK(s["objects_received"].get<int>() == 0);
+  CHECK(s["files"].get<int>() == 0);
+  CHECK(CountSpooled(t.File("work/spool")) == 0);
+  CHECK(ListFiles(t.File("work/spool")).empty());
+}
