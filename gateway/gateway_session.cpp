@@ -81,7 +81,7 @@ int OpenSession(const SessionArgs& a, Session& s) {
   if (!a.cohort.empty()) {
     auto cohort = Cohort::Load(a.cohort, *s.ids);
     if (!cohort.ok()) return Fail(kExitUsage, cohort.status().message());
-    s.cohort.emplace(std::move(cohort).value());
+    s.cohort.emplace(*cohort);  // a copy (a move trips GCC 12's -Wfree-nonheap-object on unordered_set)
   }
 
   s.db_path = (fs::path(a.workdir) / "rwdgate.db").string();

@@ -87,6 +87,9 @@ int ListenCommand(const ListenArgs& a) {
     return true;
   };
 
+  // Handlers first: a signal during the spool's processing ends listen after it.
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
   // Restart after a crash: the spool first.
   for (const std::string& batch : spool->ExistingBatches())
     if (!process(batch)) return Fail(kExitFatal, "cannot record the processing of the spool");
@@ -96,8 +99,6 @@ int ListenCommand(const ListenArgs& a) {
   ListenCounters counters;
   StoreScpConfig config{ae, static_cast<uint16_t>(a.port), a.max_associations, *allow};
   StoreScp scp(config, *spool, batches, counters);
-  std::signal(SIGTERM, OnSignal);
-  std::signal(SIGINT, OnSignal);
   Status started = scp.Start();
   if (!started.ok()) return Fail(kExitFatal, started.message());
   session.log.Event("listen", "ae=" + ae + " port=" + std::to_string(a.port) + " target=" + session.target);
