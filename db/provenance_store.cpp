@@ -19,8 +19,8 @@ constexpr std::string_view kInsertObject =
     " sha256_out, size_out, sop_class_uid, modality, hmac_patient_id,"
     " hmac_study_uid, hmac_series_uid, hmac_sop_uid, new_study_uid,"
     " new_series_uid, new_sop_uid, state, reason_code, reason, output_path,"
-    " stage, staging_path, facts, patient, source_sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+    " stage, staging_path, facts, patient, source_sealed, mtime_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
 
 constexpr std::string_view kInsertFinding =
     "INSERT INTO findings (object_id, stage, kind, detail)"
@@ -206,6 +206,8 @@ Status ProvenanceStore::InsertObject(int64_t run_id, const ObjectRecord& o) {
     BindOptional(*st, 22, o.facts_json);
     BindOptional(*st, 23, o.patient);
     BindOptional(*st, 24, o.source_sealed);
+    if (o.mtime_ns == 0) st->BindNull(25);
+    else st->BindInt64(25, o.mtime_ns);
     s = st->Run();
     if (!s.ok()) return s;  // the caller's transaction rolls back
   }

@@ -65,7 +65,23 @@ struct ObjectRecord {
   std::string patient;       // the pseudonym (output folder), once de-identified
   std::string source_sealed;  // source path sealed with the key when source_path is its HMAC
   std::string facts_json;    // kStaged: per-object facts for series stages (JSON)
+  int64_t mtime_ns = 0;      // the input's modification time (0 = unknown, stored as NULL)
   std::vector<Finding> findings;
+};
+
+// One released object of a series, as a release target needs it
+// (provenance_store_network.cpp).
+struct ReleaseEntry {
+  int64_t object_id = 0;
+  std::string staging_path, output_path, sop_class_uid, sop_uid;  // sop_uid: the new SOP Instance UID
+  int64_t size_out = 0;
+  int regions_redacted = 0;
+};
+
+// An input finished by an earlier run (for `run --incremental`).
+struct FinishedInput {
+  int64_t size = 0, mtime_ns = 0;
+  std::string sha256;
 };
 
 // The two UIDs that name a series in the output (new UIDs).
@@ -213,6 +229,26 @@ class ProvenanceStore {
   Result<int64_t> AbandonStaged(int64_t by_run);
   // Objects of a run still staged (0 once a run has completed).
   Result<int64_t> CountStaged(int64_t run_id);
+
+  // --- Release targets, incremental runs (provenance_store_network.cpp) ---
+
+  // Records the key fingerprint (SHA-256 hex of the key) and the release
+  // target (a folder or a URL without credentials) of a running run.
+  Status SetRunContext(int64_t run_id, const std::string& key_fingerprint, const std::string& release_target);
+  // The released objects of series `series_id` that no remote target has
+  // confirmed yet (table deliveries), ordered by id.
+  Result<std::vector<ReleaseEntry>> UndeliveredFiles(int64_t series_id);
+  // Records in one transaction that `target` confirmed these objects.
+  Status RecordDeliveries(int64_t series_id, std::span<const int64_t> object_ids, const std::string& target);
+  // Series left 'releasing' (a failed or interrupted release), by id.
+  Result<std::vector<int64_t>> ReleasingSeries();
+  // Inputs (source_path relative to `input_dir`) that ended final (released,
+  // quarantined or rejected for a reason other than Interrupted) in a run
+  // over the same input folder, profile SHA-256 and key fingerprint, with
+  // the size, mtime and SHA-256 recorded then. The newest record wins.
+  Status ForEachFinishedInput(const std::string& input_dir, const std::string& profile_sha256,
+                              const std::string& key_fingerprint,
+                              const std::function<void(std::string&&, FinishedInput&&)>& fn);
 
  private:
   explicit ProvenanceStore(std::unique_ptr<SqliteDb> db);

@@ -1,6 +1,7 @@
 #pragma once
 // Walks an export folder recursively and yields every file found, with or
 // without extension; folders it cannot list are reported, not skipped.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@ struct SourceItem {
   std::string path;      // full path
   std::string rel_path;  // relative to the root
   std::string error;     // non-empty: an entry that could not be read (e.g. a folder)
+  int64_t mtime_ns = 0;  // set by the pipeline (stat) before the object stages; 0 = unknown
 };
 
 class FolderSource {

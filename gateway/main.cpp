@@ -1,15 +1,30 @@
 // rwdgate: de-identification and data-quality curation gateway for
-// real-world radiology data. Commands: run, profile check|explain|diff,
+// real-world radiology data. Commands: run, listen, report, profile check|explain|diff,
 // keygen --sign, verify.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "gateway/keygen_command.h"
+#include "gateway/listen_command.h"
 #include "gateway/profile_command.h"
 #include "gateway/report/run_report.h"
 #include "gateway/run_command.h"
 #include "gateway/verify_command.h"
+
+namespace {
+// The release target and the work dir, the same for run and listen.
+void AddTargetOptions(CLI::App* cmd, rwd::gateway::SessionArgs& s) {
+  cmd->add_option("--output", s.output, "Cohort folder for released objects");
+  cmd->add_option("--release-to", s.release_to, "Release to dicom://AE@host:port or http(s)://host/.../dicom-web");
+  cmd->add_option("--credentials", s.credentials, "File (mode 0600) with the remote's credentials: user:password or Bearer TOKEN");
+  cmd->add_option("--calling-ae", s.calling_ae, "Our AE title when releasing by C-STORE (default RWDGATE)");
+  cmd->add_option("--workdir", s.workdir, "Database, quarantine, spool and default key (default ./rwdgate-work)");
+  cmd->add_option("--key", s.key, "Project secret key file (created 0600 when missing)");
+  cmd->add_option("--cohort", s.cohort, "CSV of PatientID and/or AccessionNumber: only these are processed");
+  cmd->add_option("--log", s.log, "Append one line per run-level event to this file (no PHI)");
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"rwdgate: de-identify PACS exports into research cohorts, with provenance"};
@@ -17,18 +32,21 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("rwdgate ") + RWD_VERSION);
 
   rwd::gateway::RunArgs run;
-  for (int i = 0; i < argc; ++i) run.argv.push_back(argv[i]);
+  for (int i = 0; i < argc; ++i) run.session.argv.push_back(argv[i]);
   CLI::App* run_cmd = app.add_subcommand("run", "De-identify a folder export into a cohort folder");
-  run_cmd->add_option("--profile", run.profile, "Profile YAML (e.g. profiles/basic.yaml)")->required();
+  run_cmd->add_option("--profile", run.session.profile, "Profile YAML (e.g. profiles/basic.yaml)")->required();
   run_cmd->add_option("--input", run.input, "Folder tree exported from the PACS")->required();
-  run_cmd->add_option("--output", run.output, "Cohort folder for released objects")->required();
-  run_cmd->add_option("--workdir", run.workdir, "Database, quarantine and default key (default ./rwdgate-work)");
-  run_cmd->add_option("--key", run.key, "Project secret key file (created 0600 when missing)");
+  AddTargetOptions(run_cmd, run.session);
   run_cmd->add_option("--workers", run.workers, "Parallel workers (default: number of cores)")->check(CLI::Range(0, 256));
+  run_cmd->add_option("--incremental", run.incremental,
+                      "Skip inputs an earlier run finished under the same profile and key (path, size, mtime);"
+                      " =verify also re-hashes them")
+      ->expected(0, 1)
+      ->default_str("on");
   run_cmd->add_flag("--json", run.json, "Print the summary as one JSON object on stdout");
   run_cmd->add_flag("--quiet", run.quiet, "No progress line and no text summary");
-  run_cmd->add_flag("--follow-links", run.follow_links, "Read symbolic links to files outside the input folder");
-  run_cmd->add_option("--record-paths", run.record_paths,
+  run_cmd->add_flag("--follow-links", run.session.follow_links, "Read symbolic links to files outside the input folder");
+  run_cmd->add_option("--record-paths", run.session.record_paths,
                       "How source paths are stored: hmac (keyed HMAC + sealed with the key; default) or clear")
       ->check(CLI::IsMember({"hmac", "clear"}));
 
@@ -38,6 +56,27 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--workdir", report.workdir, "Work dir with rwdgate.db (default ./rwdgate-work)");
   report_cmd->add_option("--output", report.output, "Report file (default WORKDIR/reports/run-<id>/report.html)");
   report_cmd->add_flag("--internal", report.internal, "Show source paths and folders (may identify patients), with a banner");
+
+  rwd::gateway::ListenArgs listen;
+  listen.session.argv = run.session.argv;
+  CLI::App* listen_cmd = app.add_subcommand("listen", "Receive objects by DICOM C-STORE, de-identify and release them");
+  listen_cmd->add_option("--profile", listen.session.profile, "Profile YAML")->required();
+  AddTargetOptions(listen_cmd, listen.session);
+  listen_cmd->add_option("--port", listen.port, "TCP port to listen on")->required()->check(CLI::Range(1, 65535));
+  listen_cmd->add_option("--ae", listen.ae_title, "This node's AE title (callers must call it)")->required();
+  listen_cmd->add_option("--allow", listen.allow, "Allowed callers: AE[@host][,...]")->required()->delimiter(',');
+  listen_cmd->add_option("--max-associations", listen.max_associations, "Associations at once (default 4)")
+      ->check(CLI::Range(1, 64));
+  listen_cmd->add_option("--series-idle", listen.series_idle_seconds,
+                         "Seconds without objects, after the associations ended, before a batch of series is processed"
+                         " (default 30)")
+      ->check(CLI::Range(0.0, 86400.0));
+  listen_cmd->add_option("--workers", listen.workers, "Parallel workers (default: number of cores)")
+      ->check(CLI::Range(0, 256));
+  listen_cmd->add_option("--min-free-mb", listen.min_free_mb,
+                         "Refuse objects (out of resources) when the spool has less free space (default 512)");
+  listen_cmd->add_flag("--json", listen.json, "Print the summary as one JSON object on stdout at exit");
+  listen_cmd->add_flag("--quiet", listen.quiet, "No text summary");
 
   rwd::gateway::ProfileArgs prof;
   CLI::App* profile_cmd = app.add_subcommand("profile", "Check, explain and compare profiles");
@@ -73,6 +112,7 @@ int main(int argc, char** argv) {
   }
   if (run_cmd->parsed()) return rwd::gateway::RunCommand(run);
   if (report_cmd->parsed()) return rwd::gateway::report::ReportCommand(report);
+  if (listen_cmd->parsed()) return rwd::gateway::ListenCommand(listen);
   if (check_cmd->parsed()) return rwd::gateway::ProfileCheckCommand(prof);
   if (explain_cmd->parsed()) return rwd::gateway::ProfileExplainCommand(prof);
   if (diff_cmd->parsed()) return rwd::gateway::ProfileDiffCommand(prof);

@@ -40,6 +40,7 @@ using ByteBuffer = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
 struct ObjectContext {
   std::string path;      // as found on disk
   std::string rel_path;  // relative to the input root (stored in the database)
+  int64_t mtime_ns = 0;  // the input's modification time (recorded for --incremental)
   ByteBuffer bytes;  // the original file (the worker's reused buffer)
   std::string sha256_in;
   std::optional<DicomFile> dicom;

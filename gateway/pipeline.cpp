@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "core/crypto.h"
@@ -16,8 +17,11 @@
 #include "gateway/folder_source.h"
 #include "gateway/progress.h"
 #include "gateway/provenance_writer.h"
+#include "gateway/cohort/cohort_stage.h"
 #include "gateway/recovery.h"
 #include "gateway/safe_dirs.h"
+#include "gateway/release/folder_release_sink.h"
+#include "gateway/release/series_release.h"
 #include "gateway/run_state.h"
 #include "gateway/series/geometry_stage.h"
 #include "gateway/series/volume_stage.h"
@@ -35,6 +39,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// objects.source_path: the path in clear, or (with a path key) its keyed HMAC.
+std::string StoredSourcePath(const std::vector<uint8_t>& path_key, const std::string& rel) {
+  if (path_key.empty()) return rel;
+  return "hmac:" + ToHex(HmacSha256(path_key, "source path:" + rel));
+}
+
 // Shared by the object workers of one run.
 struct ObjectPhaseEnv {
   ProvenanceWriter& writer;
@@ -47,10 +57,13 @@ struct ObjectPhaseEnv {
 class ObjectWorker {
  public:
   ObjectWorker(const rules::Profile& profile, const anon::KeyedIds& ids, ObjectPhaseEnv env, uint64_t max_bytes,
-               const std::vector<uint8_t>& path_key)
+               const std::vector<uint8_t>& path_key, const Cohort* cohort)
       : env_(env), path_key_(path_key), ingest_(max_bytes), identify_(profile), deidentify_(profile, ids), pixels_(profile),
         staging_(env.staging), gate_(profile) {
-    stages_ = {&ingest_, &identify_, &deidentify_, &pixels_, &staging_, &gate_};
+    if (cohort) cohort_.emplace(*cohort);
+    stages_ = {&ingest_, &identify_};
+    if (cohort_) stages_.push_back(&*cohort_);  // before anything of the object is transformed or written
+    stages_.insert(stages_.end(), {&deidentify_, &pixels_, &staging_, &gate_});
   }
 
   void Process(SourceItem item) {
@@ -59,6 +72,7 @@ class ObjectWorker {
     o.bytes.swap(buffer_);  // reuse the worker's buffer: no allocation per file
     o.path = std::move(item.path);
     o.rel_path = std::move(item.rel_path);
+    o.mtime_ns = item.mtime_ns;
     StageResult fate = StageResult::Continue();
     const char* decided_by = "stage";
     if (!item.error.empty()) {
@@ -85,7 +99,7 @@ class ObjectWorker {
     if (path_key_.empty()) {
       r.source_path = o.rel_path;
     } else {
-      r.source_path = "hmac:" + ToHex(HmacSha256(path_key_, "source path:" + o.rel_path));
+      r.source_path = StoredSourcePath(path_key_, o.rel_path);
       r.source_sealed = SealText(path_key_, o.rel_path);
     }
     r.size_in = static_cast<int64_t>(o.bytes.size());
@@ -97,6 +111,7 @@ class ObjectWorker {
     r.hmac_series_uid = o.header.hmac_series_uid;
     r.hmac_sop_uid = o.header.hmac_sop_uid;
     r.stage = stage;
+    r.mtime_ns = o.mtime_ns;
     r.findings = std::move(o.findings);
     if (fate.outcome == Outcome::kQuarantine && !o.bytes.empty() && !o.sha256_in.empty()) {
       // The quarantine keeps the original, named by its hash.
@@ -138,6 +153,7 @@ class ObjectWorker {
   CleanPixelsStage pixels_;
   StagingStage staging_;
   GateStage gate_;
+  std::optional<CohortStage> cohort_;
   std::vector<Stage*> stages_;
   ByteBuffer buffer_;
 };
@@ -156,12 +172,16 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
   Status made = MakeDirsNoFollow(q.parent_path().string(), q.filename().string(), 0700);
   if (!made.ok()) return made;
   ::chmod(options_.quarantine_dir.c_str(), 0700);
-  auto staging = StagingArea::Open(options_.output_dir, options_.work_dir);
+  auto staging = options_.remote_sink ? StagingArea::OpenForRemote(options_.remote_sink->target(), options_.work_dir)
+                                      : StagingArea::Open(options_.output_dir, options_.work_dir);
   if (!staging.ok()) return staging.status();
-  auto recovered = Recover(store_, *staging, options_.quarantine_dir, run_id);
+  FolderReleaseSink folder_sink(*staging);
+  ReleaseSink& sink = options_.remote_sink ? *options_.remote_sink : static_cast<ReleaseSink&>(folder_sink);
+  auto recovered = Recover(store_, *staging, sink, options_.quarantine_dir, run_id);
   if (!recovered.ok()) return recovered.status();
 
   RunTally tally;
+  int64_t skipped = 0;
   FolderSink quarantine(options_.quarantine_dir);
   std::unique_ptr<ReleaseManifest> manifest;
   if (!options_.signing_key_pem.empty()) {
@@ -180,7 +200,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
       std::vector<std::thread> threads;
       for (int i = 0; i < n; ++i) {
         threads.emplace_back([&] {
-          ObjectWorker worker(profile_, ids_, env, options_.max_object_bytes, options_.path_key);
+          ObjectWorker worker(profile_, ids_, env, options_.max_object_bytes, options_.path_key, options_.cohort);
           // After a database failure the run cannot be trusted: stop early.
           while (auto item = queue.Pop())
             if (!writer.failed()) worker.Process(std::move(*item));
@@ -188,6 +208,16 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
       }
       FolderSource source(options_.input_dir, options_.exclude, options_.follow_links);
       source.Walk([&](SourceItem item) {
+        struct stat st {};
+        if (item.error.empty() && ::stat(item.path.c_str(), &st) == 0) {
+          item.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+          if (options_.incremental &&
+              options_.incremental->Unchanged(StoredSourcePath(options_.path_key, item.rel_path), st.st_size,
+                                              item.mtime_ns, item.path)) {
+            ++skipped;
+            return;
+          }
+        }
         ++tally.counters().found;
         queue.Push(std::move(item));
       });
@@ -207,7 +237,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
         [] { return std::make_unique<GeometryStage>(); },
         [&] { return std::make_unique<VolumeStage>(profile_, store_, cuts, reports); }};
     for (const SeriesStageFactory& f : options_.series_stages) stages.push_back(f);
-    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, options_.path_key, tally, manifest.get()};
+    SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, options_.path_key, tally, sink, manifest.get()};
     std::atomic<size_t> next{0};
     std::atomic<bool> failed{false};
     Status first_error;
@@ -232,13 +262,19 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     Status signed_ok = manifest->Finish();
     if (!signed_ok.ok()) return signed_ok;
   }
-  auto left = staging->Clear();  // empty folders of released series
+  // Empty folders of released series; files a remote target has not
+  // confirmed stay for the next start.
+  auto keep = PendingStagingDirs(store_);
+  if (!keep.ok()) return keep.status();
+  auto left = staging->ClearExcept(*keep);
   if (!left.ok()) LogWarn(left.status().message());
 
   RunSummary s = tally.Take();
   s.run_id = run_id;
   s.recovered_series = recovered->series_finished;
   s.abandoned_staged = recovered->staged_redone;
+  s.release_pending += recovered->still_pending;
+  s.skipped_unchanged = skipped;
   s.workers = n;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   s.profile_name = profile_.name;

@@ -5,11 +5,15 @@
 // is done every series is complete; N workers run the series stages on one
 // series at a time and release it (series_phase.h). Every object ends
 // released, quarantined or rejected, recorded in the database.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "anonymizer/keyed_ids.h"
 #include "db/provenance_store.h"
+#include "gateway/cohort/cohort.h"
+#include "gateway/incremental/incremental_index.h"
+#include "gateway/release/release_sink.h"
 #include "gateway/run_summary.h"
 #include "gateway/series_stage.h"
 #include "rules/profile.h"
@@ -35,6 +39,11 @@ struct PipelineOptions {
   std::string signing_key_pem;
   // Series stages run after the built-in ones (geometry), in this order.
   std::vector<SeriesStageFactory> series_stages;
+  // Network and nightly runs (issue 12); all optional.
+  // Remote release target (release/release_target.h); null: the output folder.
+  std::shared_ptr<ReleaseSink> remote_sink;
+  const Cohort* cohort = nullptr;                // only its objects are processed (NotInCohort)
+  const IncrementalIndex* incremental = nullptr;  // inputs it knows unchanged are skipped
 };
 
 class Pipeline {

@@ -2,33 +2,31 @@
 
 #include <filesystem>
 #include <regex>
-#include <set>
 
 #include "core/log.h"
+#include "gateway/release/series_release.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 
-Result<RecoveryReport> Recover(db::ProvenanceStore& store, StagingArea& staging, const std::string& quarantine_dir,
-                               int64_t this_run) {
+Result<RecoveryReport> Recover(db::ProvenanceStore& store, StagingArea& staging, ReleaseSink& sink,
+                               const std::string& quarantine_dir, int64_t this_run) {
   RecoveryReport r;
-  auto pending = store.PendingRenames();
-  if (!pending.ok()) return pending.status();
-  std::set<int64_t> series;
-  for (const db::PendingRename& p : *pending) {
-    Status s = staging.Promote(p.staging_path, p.output_path);
-    if (!s.ok()) return Status::Error(s.code(), "cannot finish an interrupted release: " + s.message());
-    series.insert(p.series_id);
+  auto releasing = store.ReleasingSeries();
+  if (!releasing.ok()) return releasing.status();
+  for (int64_t id : *releasing) {
+    auto done = ReleaseSeries(store, sink, id, nullptr);
+    if (!done.ok()) return Status::Error(done.status().code(), "cannot finish an interrupted release: " +
+                                                                   done.status().message());
+    if (done->pending == 0) ++r.series_finished;
+    r.still_pending += done->pending;
   }
-  for (int64_t id : series) {
-    Status s = store.MarkSeriesReleased(id);
-    if (!s.ok()) return s;
-  }
-  r.series_finished = static_cast<int64_t>(series.size());
   auto redone = store.AbandonStaged(this_run);
   if (!redone.ok()) return redone.status();
   r.staged_redone = *redone;
-  auto cleared = staging.Clear();
+  auto keep = PendingStagingDirs(store);
+  if (!keep.ok()) return keep.status();
+  auto cleared = staging.ClearExcept(*keep);
   if (!cleared.ok()) return cleared.status();
   r.files_removed = *cleared;
   // FolderSink's temporary names: <name>.part<digits>.

@@ -1,22 +1,25 @@
 #pragma once
-// `rwdgate run`: de-identify a folder export into a cohort folder.
+// `rwdgate run`: de-identify a folder export into a cohort folder (or to a
+// remote release target).
 #include <string>
 #include <vector>
+
+#include "gateway/gateway_session.h"
 
 namespace rwd::gateway {
 
 struct RunArgs {
-  std::string profile, input, output, workdir = "rwdgate-work", key;
+  SessionArgs session;  // profile, output / release target, work dir, key, cohort, log
+  std::string input;
   int workers = 0;  // 0 = number of cores
   bool json = false;
   bool quiet = false;
-  bool follow_links = false;  // read links to files outside the input
-  std::string record_paths = "hmac";  // hmac | clear: how objects.source_path is stored
-  std::vector<std::string> argv;  // for the provenance record
+  std::string incremental;  // "" off, "on", "verify" (--incremental[=verify])
 };
 
 // Returns the process exit code: 0 completed (even with quarantined
-// objects), 2 usage or profile error, 1 fatal error.
+// objects or releases a remote target has not confirmed yet), 2 usage or
+// profile error, 3 the work dir is in use by another rwdgate, 1 fatal error.
 int RunCommand(const RunArgs& args);
 
 }  // namespace rwd::gateway

@@ -41,6 +41,11 @@ class RunTally {
     ++summary_.series;
     if (quarantined) ++summary_.series_quarantined;
   }
+  // Objects decided 'released' that the remote target has not confirmed.
+  void AddPending(int64_t n) {
+    std::lock_guard<std::mutex> lock(mu_);
+    summary_.release_pending += n;
+  }
   RunSummary Take() {
     std::lock_guard<std::mutex> lock(mu_);
     RunSummary s = summary_;

@@ -30,6 +30,10 @@ std::string RunSummary::ToText() const {
   if (recovered_series > 0 || abandoned_staged > 0)
     o << "  after an interrupted run: " << recovered_series << " series' release finished, " << abandoned_staged
       << " staged object(s) redone\n";
+  if (release_pending > 0)
+    o << "  release pending: " << release_pending << " object(s) not yet confirmed by " << output_dir
+      << " (kept staged; retried at the next start)\n";
+  if (skipped_unchanged > 0) o << "  incremental: " << skipped_unchanged << " unchanged input(s) skipped\n";
   if (pixel_regions_redacted > 0)
     o << "  burned-in text: " << pixel_regions_redacted << " region(s) redacted in " << pixel_images_redacted
       << " released image(s)\n";
@@ -44,6 +48,11 @@ std::string RunSummary::ToText() const {
   o << "  key:         " << key_file << (key_created ? "  (NEW key created: keep it safe and back it up; "
                                                        "the same key gives the same pseudonyms next time)" : "")
     << "\n";
+  if (!report.empty())
+    o << "  report:      " << (report_error.empty() ? report : "NOT WRITTEN (" + report_error + "); rwdgate report writes it") << "\n";
+  if (!manifest.empty()) o << "  manifest:    " << manifest << " (signed; check with: rwdgate verify " << output_dir << ")\n";
+  if (signing_key_created)
+    o << "  signing key: NEW; " << signing_public_key << " is the public key to give recipients\n";
   return o.str();
 }
 
@@ -67,10 +76,16 @@ std::string RunSummary::ToJson() const {
                       {"gate_quarantined", gate_quarantined},
                       {"recovered_series", recovered_series},
                       {"abandoned_staged", abandoned_staged},
+                      {"release_pending", release_pending},
+                      {"skipped_unchanged", skipped_unchanged},
                       {"output", output_dir},
                       {"database", database},
                       {"quarantine", quarantine_dir},
                       {"qc_report", qc_report},
+                      {"report", report},
+                      {"manifest", manifest},
+                      {"key_fingerprint", key_fingerprint},
+                      {"signing_key_created", signing_key_created},
                       {"key_file", key_file},
                       {"key_created", key_created},
                       {"reasons", reasons}};

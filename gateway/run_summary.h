@@ -14,9 +14,13 @@ struct RunSummary {
   int64_t series = 0, series_quarantined = 0;                      // decided by the series phase
   int64_t gate_quarantined = 0;                                    // held back by the residual-PHI gate
   int64_t recovered_series = 0, abandoned_staged = 0;             // finished / redone from an interrupted run
+  int64_t release_pending = 0;    // objects decided 'released' that the remote target has not confirmed yet
+  int64_t skipped_unchanged = 0;  // --incremental: inputs finished by an earlier run, not read again
   double seconds = 0;
   int workers = 0;
   std::string profile_name, output_dir, database, quarantine_dir, key_file, qc_report;
+  std::string report, report_error, manifest, key_fingerprint, signing_public_key;
+  bool signing_key_created = false;
   bool key_created = false;
   std::map<std::string, int64_t> reasons;  // "quarantined: <reason code>" -> count
 

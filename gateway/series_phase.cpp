@@ -6,6 +6,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/sealed_text.h"
+#include "gateway/release/series_release.h"
 
 namespace rwd::gateway {
 
@@ -151,33 +152,29 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   env_.tally.CountSeries(fate.quarantine_series);
   if (record.quarantined) return Status::Ok();
 
-  // The rows say released: now the files follow. A failed rename leaves the
-  // series 'releasing'; the next start retries it (recovery.h).
-  Status moved = Status::Ok();
+  // The rows say released: now the files follow. What the target did not
+  // take leaves the series 'releasing'; the next start retries it (recovery.h).
+  auto released = ReleaseSeries(env_.store, env_.sink, *series_id, &env_.tally);
+  if (!released.ok()) return released.status();
+  env_.tally.AddPending(released->pending);
+  if (!env_.manifest) return Status::Ok();
+  // Every file now in the output goes into the signed manifest.
+  const std::string& root = env_.staging.output_root();
+  Status appended = Status::Ok();
   Status listed = env_.store.ForEachReleasedFile(*series_id, [&](db::ProvenanceStore::ReleasedFile&& f) {
-    if (!moved.ok()) return;
-    moved = env_.staging.Promote(f.staging_path, f.output_path);
-    if (!moved.ok()) return;
-    env_.tally.Count(db::ObjectState::kReleased, ErrorCode::kOk, 0, f.size_out, f.regions_redacted);
-    if (env_.manifest) {
-      const std::string& root = env_.staging.output_root();
-      ManifestEntry e;
-      e.path = f.output_path.substr(root.size() + 1);
-      e.sha256 = f.sha256_out;
-      e.size = static_cast<uint64_t>(f.size_out);
-      e.study_uid = key.study_uid;
-      e.series_uid = key.series_uid;
-      e.sop_uid = f.new_sop_uid;
-      auto line = env_.manifest->Append(std::move(e));
-      if (!line.ok()) moved = line.status();
-    }
+    if (!appended.ok() || f.output_path.rfind(root + "/", 0) != 0) return;
+    ManifestEntry e;
+    e.path = f.output_path.substr(root.size() + 1);
+    e.sha256 = f.sha256_out;
+    e.size = static_cast<uint64_t>(f.size_out);
+    e.study_uid = key.study_uid;
+    e.series_uid = key.series_uid;
+    e.sop_uid = f.new_sop_uid;
+    auto line = env_.manifest->Append(std::move(e));
+    if (!line.ok()) appended = line.status();
   });
   if (!listed.ok()) return listed;
-  if (!moved.ok()) {
-    LogError("release: " + moved.message() + " (series " + std::to_string(*series_id) + "; retried at the next start)");
-    return Status::Ok();
-  }
-  return env_.store.MarkSeriesReleased(*series_id);
+  return appended;
 }
 
 }  // namespace rwd::gateway

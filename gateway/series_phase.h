@@ -7,8 +7,11 @@
 //   2. one transaction records the series ('releasing', or 'quarantined')
 //      and moves every object out of 'staged': released, or quarantined
 //      with its original copied to the quarantine first;
-//   3. the released files are renamed from staging into the output;
-//   4. the series becomes 'released'.
+//   3. the released files go to the release target (ReleaseSink: renamed
+//      into the output folder, or sent to a DICOM node / DICOMweb server);
+//   4. the series becomes 'released' once the target took every file (a
+//      remote target that did not confirm some leaves it 'releasing', its
+//      files staged, for the next start).
 // The output therefore only ever holds files whose rows say released; a
 // crash between 2 and 4 leaves a 'releasing' series whose renames the next
 // start finishes (recovery.h).
@@ -19,6 +22,7 @@
 #include "db/provenance_store.h"
 #include "gateway/folder_sink.h"
 #include "gateway/release_manifest.h"
+#include "gateway/release/release_sink.h"
 #include "gateway/run_state.h"
 #include "gateway/series_stage.h"
 #include "gateway/staging_area.h"
@@ -32,6 +36,7 @@ struct SeriesPhaseEnv {
   std::string input_dir;   // where the originals are (source paths are relative to it)
   const std::vector<uint8_t>& path_key;  // opens sealed source paths (PipelineOptions::path_key)
   RunTally& tally;
+  ReleaseSink& sink;       // where released files go (steps 3 and 4: release/series_release.h)
   ReleaseManifest* manifest = nullptr;  // the run's signed manifest (none: not written)
 };
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "gateway/safe_dirs.h"
 
@@ -46,6 +47,39 @@ Result<StagingArea> StagingArea::Open(const std::string& output_dir, const std::
   const std::string root = base + "/" + name;
   ::chmod(root.c_str(), 0700);
   return StagingArea(root, output_dir);
+}
+
+Result<StagingArea> StagingArea::OpenForRemote(const std::string& target, const std::string& work_dir) {
+  const std::string root = work_dir + "/staging";
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + root + ": " + ec.message());
+  ::chmod(root.c_str(), 0700);
+  return StagingArea(root, target);
+}
+
+Result<int> StagingArea::ClearExcept(const std::unordered_set<std::string>& keep) {
+  if (keep.empty()) return Clear();
+  int removed = 0;
+  std::error_code ec;
+  std::vector<fs::path> files, dirs;
+  for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_directory()) dirs.push_back(it->path());
+    else if (!keep.count(it->path().parent_path().string())) files.push_back(it->path());
+  }
+  if (ec) return Status::Error(ErrorCode::kIoError, "cannot list the staging area: " + ec.message());
+  for (const fs::path& f : files) {
+    std::error_code rm;
+    if (fs::remove(f, rm)) ++removed;
+  }
+  for (auto d = dirs.rbegin(); d != dirs.rend(); ++d) {
+    std::error_code rm;
+    if (fs::is_empty(*d, rm) && fs::remove(*d, rm)) ++removed;  // deepest first
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  dirs_.clear();
+  return removed;
 }
 
 Status StagingArea::EnsureParent(const std::string& path) {

@@ -22,6 +22,10 @@ class StagingArea {
   // Chooses the staging root for `output_dir` and `work_dir` and creates it
   // (and the output folder) when absent.
   static Result<StagingArea> Open(const std::string& output_dir, const std::string& work_dir);
+  // For a remote release target (release_sink.h): staging is WORKDIR/staging
+  // and output paths are named under `target` (a URL, never a folder
+  // written to); Promote must not be called.
+  static Result<StagingArea> OpenForRemote(const std::string& target, const std::string& work_dir);
   StagingArea(StagingArea&& other) noexcept : root_(std::move(other.root_)), output_(std::move(other.output_)) {}
 
   // Writes the object's bytes (head then tail) to a new staging file for
@@ -46,6 +50,9 @@ class StagingArea {
   // Removes everything in the staging area (at start, after recovery, and at
   // the end of a completed run). Returns how many files were removed.
   Result<int> Clear();
+  // The same, but files whose folder is in `keep` (staged copies a remote
+  // target has not confirmed yet) stay.
+  Result<int> ClearExcept(const std::unordered_set<std::string>& keep);
 
   const std::string& root() const { return root_; }
   const std::string& output_root() const { return output_; }

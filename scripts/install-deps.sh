@@ -18,6 +18,7 @@ BUILD_PKGS=(
   libopenjp2-7-dev               # JPEG 2000 decode
   libicu-dev                     # Japanese ISO 2022 text (JIS X 0208/0212)
   zlib1g-dev                     # NIfTI test volumes (ch2.nii.gz)
+  libcurl4-nss-dev               # STOW-RS release (gateway/release); any libcurl4-*-dev flavour works
 )
 TEST_PKGS=(
   dicom3tools                    # dciodvfy, the standard validator
@@ -29,6 +30,7 @@ TEST_PKGS=(
   openssl                        # the recipient's manifest check (README), run by verify_e2e_test
   mricron-data opencv-data       # head MRI and face cascades (defacing)
   chromium                       # the cohort report opened headless, offline (report_e2e_test)
+  orthanc orthanc-dicomweb       # a real PACS peer for the network tests (C-STORE, STOW-RS)
 )
 
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes (--fuzz).

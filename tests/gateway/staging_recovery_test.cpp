@@ -7,6 +7,7 @@
 
 #include "db/provenance_store.h"
 #include "gateway/recovery.h"
+#include "gateway/release/folder_release_sink.h"
 #include "gateway/staging_area.h"
 #include "gateway/workdir_lock.h"
 #include "tests/support/test_support.h"
@@ -87,7 +88,8 @@ TEST_CASE("recovery finishes a committed release, redoes staged objects, and rem
 
   REQUIRE((*store)->MarkStaleRunsInterrupted().ok());
   auto run2 = (*store)->BeginRun({"p", std::string(64, '0'), "test", "", "", ""});
-  auto report = Recover(**store, *staging, t.File("work/quarantine"), *run2);
+  FolderReleaseSink sink(*staging);
+  auto report = Recover(**store, *staging, sink, t.File("work/quarantine"), *run2);
   REQUIRE(report.ok());
   CHECK(report->series_finished == 1);
   CHECK(report->staged_redone == 1);

@@ -1,0 +1,91 @@
+#include "gateway/release/dicom_store_sink.h"
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmnet/dstorscu.h>
+
+namespace rwd::gateway {
+namespace {
+
+// Collects the peer's answer for every file sent.
+class RecordingScu : public DcmStorageSCU {
+ public:
+  std::map<std::string, Uint16> status_by_file;
+
+ protected:
+  void notifySOPInstanceSent(const TransferEntry& entry) override {
+    if (entry.RequestSent) status_by_file[entry.Filename.getCharPointer()] = entry.ResponseStatusCode;
+  }
+};
+
+// PS3.4 B.2.3: Success (0000) and the Warning statuses (Bxxx) mean stored.
+bool Stored(Uint16 status) { return status == 0x0000 || (status & 0xF000) == 0xB000; }
+
+}  // namespace
+
+DicomStoreSink::DicomStoreSink(DicomNode node, RetryPolicy retry)
+    : node_(std::move(node)), retry_(retry),
+      target_("dicom://" + node_.called_ae + "@" + node_.host + ":" + std::to_string(node_.port)) {}
+
+Status DicomStoreSink::Attempt(std::span<const db::ReleaseEntry> files, std::vector<bool>& delivered) {
+  RecordingScu scu;
+  scu.setAETitle(node_.calling_ae.c_str());
+  scu.setPeerAETitle(node_.called_ae.c_str());
+  scu.setPeerHostName(node_.host.c_str());
+  scu.setPeerPort(node_.port);
+  scu.setConnectionTimeout(10);
+  scu.setACSETimeout(30);
+  scu.setDIMSETimeout(60);
+  scu.setHaltOnUnsuccessfulStoreMode(OFFalse);  // one refused object must not stop the series
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (delivered[i]) continue;
+    OFCondition c = scu.addDicomFile(files[i].staging_path.c_str(), ERM_fileOnly, OFFalse);
+    if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("cannot read a staged file: ") + c.text());
+    index[files[i].staging_path] = i;
+  }
+  if (index.empty()) return Status::Ok();
+  OFCondition c = EC_Normal;
+  bool network = false;
+  while (scu.getNumberOfSOPInstancesToBeSent() > 0) {
+    c = scu.addPresentationContexts();  // for what is left (at most 128 per association)
+    if (c.bad()) break;
+    if (!network) {
+      c = scu.initNetwork();
+      if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("network: ") + c.text());
+      network = true;
+    }
+    c = scu.negotiateAssociation();
+    if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("association refused or failed: ") + c.text());
+    c = scu.sendSOPInstances();
+    scu.releaseAssociation();
+    if (c.bad()) break;
+  }
+  for (const auto& [file, status] : scu.status_by_file) {
+    auto it = index.find(file);
+    if (it != index.end() && Stored(status)) delivered[it->second] = true;
+  }
+  for (size_t i = 0; i < files.size(); ++i)
+    if (!delivered[i]) return Status::Error(ErrorCode::kIoError, std::string("not all objects stored by the peer") +
+                                                                      (c.bad() ? std::string(": ") + c.text() : ""));
+  return Status::Ok();
+}
+
+Status DicomStoreSink::Deliver(std::span<const db::ReleaseEntry> files, std::vector<bool>& delivered) {
+  Status last = Status::Ok();
+  int wait_ms = retry_.first_wait_ms;
+  for (int attempt = 0; attempt < std::max(1, retry_.attempts); ++attempt) {
+    if (attempt > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      wait_ms *= 2;
+    }
+    last = Attempt(files, delivered);
+    if (last.ok()) return last;
+  }
+  return last;
+}
+
+}  // namespace rwd::gateway
