@@ -99,7 +99,8 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
 
   // The series' output folder must be safe to write before its release is
   // committed (a link planted there would send the files elsewhere).
-  if (!fate.quarantine_series) {
+  // (A remote target records its deliveries; only a folder has folders.)
+  if (!fate.quarantine_series && !env_.sink.records_deliveries()) {
     auto first = env_.store.StagedById(series.members.front().object_id);
     if (!first.ok()) return first.status();
     Status ready = env_.staging.PrepareOutputFolder(first->output_path);

@@ -40,6 +40,11 @@ Status DicomStoreSink::Attempt(std::span<const db::ReleaseEntry> files, std::vec
   scu.setACSETimeout(30);
   scu.setDIMSETimeout(60);
   scu.setHaltOnUnsuccessfulStoreMode(OFFalse);  // one refused object must not stop the series
+  // Send every object in its own transfer syntax. Once the process has
+  // registered DCMTK's decoders (pixel screening and cleaning do), the SCU
+  // would otherwise also try to decompress, and for compressed objects
+  // propose no context at all ("No Presentation Contexts defined").
+  scu.setDecompressionMode(DcmStorageSCU::DM_never);
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < files.size(); ++i) {
     if (delivered[i]) continue;

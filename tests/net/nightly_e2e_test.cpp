@@ -32,7 +32,7 @@ Timed TimedRun(TempDir& t, const std::string& extra) {
   const auto start = std::chrono::steady_clock::now();
   Timed r;
   r.run = RunGate(t.File("in"), t.File("out"), t.File("work"), ProfilePath("basic.yaml"),
-                  "--quiet --log " + Quote(t.File("nightly.log")) + " " + extra);
+                  "--quiet --record-paths clear --log " + Quote(t.File("nightly.log")) + " " + extra);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
@@ -169,7 +169,7 @@ TEST_CASE("listen: kill -9 mid-transfer, restart: every acknowledged object rele
   const std::string db = t.File("work/rwdgate.db");
   CHECK(Sql(db, "SELECT count(*), count(DISTINCT new_sop_uid) FROM objects WHERE state = 'released'") ==
         std::to_string(spooled_at_kill) + "|" + std::to_string(spooled_at_kill));
-  CHECK(ListFiles(t.File("out")).size() == spooled_at_kill);
+  CHECK(ListReleased(t.File("out")).size() == spooled_at_kill);
   CHECK(CountSpooled(t.File("work/spool")) == 0);
 }
 

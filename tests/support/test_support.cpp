@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <fstream>
 #include <random>
@@ -19,6 +20,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  if (std::getenv("RWD_KEEP_TEST_DIRS")) return;  // for looking at a failed test's files
   std::error_code ec;
   fs::remove_all(path_, ec);
 }
