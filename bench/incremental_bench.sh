@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 RWD=${RWDGATE:-$BUILD/gateway/rwdgate}
 SYNTH=$BUILD/tests/fixtures/rwdgate-synth
-WORK=$(mktemp -d --tmpdir="${BENCH_OUT:-/tmp}" rwdgate-incr.XXXXXX)
+WORK=$(mktemp -d --tmpdir="${BENCH_OUT:-/tmp}")
 trap 'rm -rf "$WORK"' EXIT
 
 "$SYNTH" --out "$WORK/in" --bench --ct-slices "$N" --size "$SIZE" >/dev/null

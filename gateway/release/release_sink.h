@@ -9,6 +9,9 @@
 // A remote target confirms objects one by one; what it did not confirm stays
 // in staging, the series stays 'releasing', and the next start (or the next
 // retry of `listen`) sends only the unconfirmed objects (table deliveries).
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,5 +42,23 @@ struct RetryPolicy {
   int attempts = 3;
   int first_wait_ms = 500;
 };
+
+// Runs `attempt` until it succeeds or the policy's attempts are spent,
+// waiting first_wait_ms, then twice as long, between tries; returns the last
+// status. Shared by the remote sinks.
+template <typename Attempt>
+Status WithRetries(const RetryPolicy& retry, Attempt&& attempt) {
+  Status last = Status::Ok();
+  int wait_ms = retry.first_wait_ms;
+  for (int n = 0; n < std::max(1, retry.attempts); ++n) {
+    if (n > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+      wait_ms *= 2;
+    }
+    last = attempt();
+    if (last.ok()) return last;
+  }
+  return last;
+}
 
 }  // namespace rwd::gateway

@@ -102,17 +102,7 @@ Status StowRsSink::Attempt(std::span<const db::ReleaseEntry> files, std::vector<
 }
 
 Status StowRsSink::Deliver(std::span<const db::ReleaseEntry> files, std::vector<bool>& delivered) {
-  Status last = Status::Ok();
-  int wait_ms = retry_.first_wait_ms;
-  for (int attempt = 0; attempt < std::max(1, retry_.attempts); ++attempt) {
-    if (attempt > 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
-      wait_ms *= 2;
-    }
-    last = Attempt(files, delivered);
-    if (last.ok()) return last;
-  }
-  return last;
+  return WithRetries(retry_, [&] { return Attempt(files, delivered); });
 }
 
 }  // namespace rwd::gateway
