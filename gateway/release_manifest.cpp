@@ -1,6 +1,7 @@
 #include "gateway/release_manifest.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -55,7 +56,7 @@ bool IsHex64(const std::string& s) {
 
 // Writes `data` to `path` through a temporary file, synced, then renamed.
 Status WriteFileAtomically(const std::string& path, std::string_view data, mode_t mode) {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());  // processes may share the root
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return IoError(tmp, "cannot create");
   const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) && ::fsync(fd) == 0;
@@ -73,7 +74,9 @@ Result<std::unique_ptr<ReleaseManifest>> ReleaseManifest::Open(const std::string
     return Status::Error(ErrorCode::kKeyError, "the manifest signing key is not an Ed25519 private key");
   std::unique_ptr<ReleaseManifest> m(new ReleaseManifest());
   m->root_ = release_root;
-  m->partial_path_ = (fs::path(release_root) / (std::string(kManifestFile) + ".partial")).string();
+  // One partial file per process: shards of a sharded run share the release root.
+  m->partial_path_ =
+      (fs::path(release_root) / (std::string(kManifestFile) + ".partial." + std::to_string(::getpid()))).string();
   m->run_id_ = run_id;
   m->profile_sha256_ = std::move(profile_sha256);
   m->signing_key_pem_ = std::move(signing_key_pem);
@@ -135,6 +138,16 @@ Status ReleaseManifest::Finish() {
   if (::fsync(fd_) != 0) return IoError(partial_path_, "cannot sync");
   ::close(fd_);
   fd_ = -1;
+  // Shards of a sharded run finish into one root: one at a time, so the
+  // manifest, its signature and key on disk always belong together.
+  const int root_fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return IoError(root_, "cannot open");
+  struct RootLock {
+    int fd;
+    ~RootLock() { ::close(fd); }  // closing releases the flock
+  } root_lock{root_fd};
+  while (::flock(root_fd, LOCK_EX) != 0)
+    if (errno != EINTR) return IoError(root_, "cannot lock");
   const std::string manifest = (fs::path(root_) / kManifestFile).string();
   if (::rename(partial_path_.c_str(), manifest.c_str()) != 0) return IoError(manifest, "cannot rename into place");
 

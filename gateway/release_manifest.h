@@ -8,7 +8,7 @@
 // sha256sum alone (README "Verifying a release"), that the cohort is the
 // one released, unaltered.
 //
-// The lines go to manifest.jsonl.partial while the run releases; Finish()
+// The lines go to manifest.jsonl.partial.<pid> while the run releases; Finish()
 // adds the final line, renames the file into place and signs it. A run that
 // releases nothing leaves any earlier manifest as it was. Thread-safe.
 #include <cstdint>
@@ -49,7 +49,7 @@ class ReleaseManifest {
   // kIoError when the line cannot be written; kInvalidArgument after Finish().
   Result<ManifestLine> Append(ManifestEntry entry);
 
-  // Writes the final line, syncs, renames manifest.jsonl.partial to
+  // Writes the final line, syncs, renames manifest.jsonl.partial.<pid> to
   // manifest.jsonl, then writes manifest.sig and manifest.pub.pem (each
   // through a temporary file and a rename). With no entries: removes the
   // partial file and returns Ok. Once only.

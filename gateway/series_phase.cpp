@@ -66,7 +66,13 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   series.run_id = run_id;
   series.key = key;
   std::string hmac_series;
+  // Sharded runs share the output: a file of other bytes already at an
+  // object's path is a collision, held back, never overwritten.
+  const bool check_collisions = env_.staging.no_overwrite() && !env_.sink.records_deliveries();
+  std::vector<size_t> collisions;
   Status read = env_.store.ForEachStaged(run_id, key, [&](db::StagedObject&& o) {
+    if (check_collisions && OtherBytesAt(o.output_path, o.size_out, o.sha256_out))
+      collisions.push_back(series.members.size());
     if (series.members.empty()) {
       series.patient = o.patient;
       series.modality = o.modality;
@@ -82,6 +88,10 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   });
   if (!read.ok()) return read;
   if (series.members.empty()) return Status::Ok();
+  for (size_t i : collisions)
+    series.Quarantine(i, ErrorCode::kUnsafe,
+                      "output collision: another object's file (other bytes) is at this object's output path; not overwritten",
+                      "release");
 
   SeriesResult fate = SeriesResult::Continue();
   const char* decided_by = "series";
