@@ -100,7 +100,7 @@ TEST_CASE("sharded run: plan + 4 shards at once + merge = one run, byte for byte
   for (int i = 0; i < 4; ++i) all += "( " + ShardRun(plan, i, out, work, key) + " || echo shard" + std::to_string(i) + "-failed ) & ";
   all += "wait";
   CommandResult ran = RunShell(all);
-  REQUIRE_MESSAGE(ran.out.find("failed") == std::string::npos, ran.out + ran.err);
+  REQUIRE_MESSAGE(ran.out.find("failed") == std::string::npos, (ran.out + ran.err));
   for (int i = 0; i < 4; ++i) CHECK(fs::exists(work + "/shards/" + std::to_string(i) + "/rwdgate.db"));
 
   // Same answer: same paths, same bytes.
