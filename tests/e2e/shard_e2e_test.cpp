@@ -93,7 +93,24 @@ TEST_CASE("sharded run: plan + 4 shards at once + merge = one run, byte for byte
   CHECK(listed == inputs);
   CHECK(shards_of_study.size() == 7);
   for (const auto& [study, in_shards] : shards_of_study) CHECK_MESSAGE(in_shards.size() == 1, study);
-  CHECK(pj["per_shard"][0]["files"].get<int64_t>() > 0);
+  // Balanced by bytes: the shards differ by at most the largest study (the
+  // files outside PAT/STUDY folders are single-file groups, smaller still).
+  std::map<std::string, uint64_t> study_bytes;
+  for (const auto& e : fs::recursive_directory_iterator(in))
+    if (e.is_regular_file()) {
+      const fs::path rel = fs::relative(e.path(), in);
+      auto it = rel.begin();
+      study_bytes[std::distance(rel.begin(), rel.end()) >= 4 ? it->string() + "/" + std::next(it)->string()
+                                                            : rel.string()] += e.file_size();
+    }
+  uint64_t largest = 0, most = 0, least = UINT64_MAX;
+  for (const auto& [s, b] : study_bytes) largest = std::max(largest, b);
+  for (const auto& b : pj["per_shard"]) {
+    most = std::max(most, b["bytes"].get<uint64_t>());
+    least = std::min(least, b["bytes"].get<uint64_t>());
+  }
+  CHECK(least > 0);
+  CHECK(most - least <= largest);
 
   // Four shards at once, as four processes.
   std::string all = "rc=0; ";
@@ -201,4 +218,51 @@ TEST_CASE("sharded run: a file of other bytes at an output path is quarantined, 
   CHECK(collisions == 1);
   // The collision is a final state: merge accepts it.
   CHECK(RunShell(kBin + " merge --workdir " + Quote(work)).exit_code == 0);
+}
+
+TEST_CASE("merge refuses shards that overlap or miss a planned input, names inputs by path id, writes nothing") {
+  TempDir dir;
+  const std::string in = dir.File("export"), key = dir.File("project.key");
+  fixtures::ExportOptions opt;
+  opt.patients = 2;
+  opt.with_bad_files = false;
+  const auto manifest = fixtures::WriteSyntheticExport(in, opt);
+  // A second copy of one instance under another folder: one run calls it a
+  // duplicate; two shards each holding one copy would both release it.
+  fs::create_directories(in + "/copy");
+  fs::copy_file(in + "/" + manifest.dicom_files.front(), in + "/copy/same.dcm");
+
+  const std::string plan = dir.File("plan"), work = dir.File("work"), out = dir.File("out");
+  REQUIRE(RunShell(kBin + " plan --input " + Quote(in) + " --shards 2 --out " + Quote(plan) + " --workdir " +
+                   Quote(work) + " --key " + Quote(key))
+              .exit_code == 0);
+  // Edit the plan by hand: the copy goes to the shard its original is not in.
+  std::string lists[2] = {ReadText(plan + "/shard-0.list"), ReadText(plan + "/shard-1.list")};
+  const int with_copy = lists[0].find("copy/same.dcm\n") != std::string::npos ? 0 : 1;
+  REQUIRE(lists[with_copy].find("copy/same.dcm\n") != std::string::npos);
+  lists[with_copy].erase(lists[with_copy].find("copy/same.dcm\n"), std::string("copy/same.dcm\n").size());
+  lists[1 - with_copy] += "copy/same.dcm\n";
+  const int original = lists[0].find(manifest.dicom_files.front() + "\n") != std::string::npos ? 0 : 1;
+  REQUIRE(original != 1 - with_copy);
+  for (int i = 0; i < 2; ++i) WriteText(plan + "/shard-" + std::to_string(i) + ".list", lists[i]);
+  for (int i = 0; i < 2; ++i) REQUIRE(RunShell(ShardRun(plan, i, out, work, key)).exit_code == 0);
+  // And a planned input that no shard processed (listed after the runs).
+  WriteText(plan + "/shard-0.list", lists[0] + "PAT0009/late.dcm\n");
+
+  CommandResult merged = RunShell(kBin + " merge --json --workdir " + Quote(work));
+  CHECK(merged.exit_code == 1);
+  auto j = nlohmann::json::parse(merged.out);
+  CHECK(j["merged"] == false);
+  std::map<std::string, int> problems;
+  for (const auto& p : j["problems"]) ++problems[p["problem"].get<std::string>()];
+  CHECK(problems["its new SOP Instance UID was released by another shard too"] == 2);
+  CHECK(problems["its series was also decided by another shard"] >= 2);
+  CHECK(problems["no final state (not processed by its shard)"] == 1);
+  // Inputs are named by their keyed path id, never by the path (which may name a patient).
+  for (const auto& p : j["problems"]) CHECK(p["input"].get<std::string>().rfind("hmac:", 0) == 0);
+  CHECK(merged.err.find("copy/same.dcm") == std::string::npos);
+  CHECK(merged.err.find("late.dcm") == std::string::npos);
+  CHECK(merged.err.find("hmac:") != std::string::npos);
+  CHECK(Query(work + "/rwdgate.db", "SELECT count(*) FROM runs") == 0);
+  CHECK(Query(work + "/rwdgate.db", "SELECT count(*) FROM objects") == 0);
 }
