@@ -291,7 +291,7 @@ Result<MergeResult> MergeShards(const MergeOptions& o, const std::vector<ShardSo
         "UPDATE main.runs SET status = 'completed', ended_at = (SELECT max(ended_at) FROM m_runs), summary = ?1"
         " WHERE id = ?2");
     if (!st.ok()) return st.status();
-    const std::string summary = o.make_summary ? o.make_summary(summaries, merge_key) : "{}";
+    const std::string summary = o.make_summary ? o.make_summary(r.run_id, summaries, merge_key) : "{}";
     if (s = st->BindText(1, summary).BindInt64(2, r.run_id).Run(); !s.ok()) return s;
   }
   auto n = db.QueryInt64("SELECT count(*) FROM main.objects WHERE run_id = " + R);

@@ -45,9 +45,11 @@ struct MergeOptions {
   std::string main_db;          // WORKDIR/rwdgate.db (created when absent)
   std::string arguments_json;   // the merge's command line, for runs.arguments
   std::string key_fingerprint;  // of the key the merge was given
-  // Builds runs.summary of the merged run from the shard runs' summaries
-  // (in shard order) and the merge key (a string naming the shard runs).
-  std::function<std::string(const std::vector<std::string>& summaries, const std::string& merge_key)> make_summary;
+  // Builds runs.summary of the merged run `run_id` from the shard runs'
+  // summaries (in shard order); it must carry `merge_key` (a string naming
+  // the shard runs) as "merge_key", which is how a second merge finds it.
+  std::function<std::string(int64_t run_id, const std::vector<std::string>& summaries, const std::string& merge_key)>
+      make_summary;
 };
 
 // Fails only when a database cannot be read or written; check failures come

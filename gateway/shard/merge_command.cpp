@@ -8,6 +8,7 @@
 #include "anonymizer/secret_key.h"
 #include "db/shard_merge.h"
 #include "gateway/gateway_session.h"
+#include "gateway/report/run_report.h"
 #include "gateway/shard/shard_plan.h"
 #include "gateway/source_path_id.h"
 #include "gateway/workdir_lock.h"
@@ -22,7 +23,7 @@ int Fail(int code, const std::string& message) {
 }
 
 // Counts add up across shards; other numbers (seconds, rates) take the
-// largest; the rest is the first shard's.
+// largest (the shards ran at once); the rest is the first shard's.
 void Combine(nlohmann::json& into, const nlohmann::json& from) {
   for (auto it = from.begin(); it != from.end(); ++it) {
     auto& mine = into[it.key()];
@@ -78,12 +79,20 @@ int MergeCommand(const MergeArgs& a) {
   mo.main_db = (fs::path(a.workdir) / "rwdgate.db").string();
   mo.arguments_json = nlohmann::json(a.argv).dump();
   mo.key_fingerprint = KeyFingerprint(key->bytes);
-  mo.make_summary = [&](const std::vector<std::string>& summaries, const std::string& merge_key) {
+  mo.make_summary = [&](int64_t run_id, const std::vector<std::string>& summaries, const std::string& merge_key) {
     nlohmann::json merged = nlohmann::json::object();
     for (const std::string& s : summaries) {
       const auto j = nlohmann::json::parse(s, nullptr, false);
       if (j.is_object()) Combine(merged, j);
     }
+    // What is one shard's, not the merged run's.
+    for (const char* k : {"quarantine", "qc_report", "key_created", "signing_key_created", "signing_public_key"})
+      merged.erase(k);
+    merged["run_id"] = run_id;
+    merged["database"] = fs::absolute(mo.main_db).string();
+    merged["report"] = fs::absolute(report::DefaultReportPath(a.workdir, run_id)).string();
+    if (merged.contains("files") && merged.contains("seconds") && merged["seconds"].get<double>() > 0)
+      merged["files_per_second"] = merged["files"].get<double>() / merged["seconds"].get<double>();
     merged["shards"] = summaries.size();
     merged["merge_key"] = merge_key;
     return merged.dump();

@@ -157,6 +157,13 @@ TEST_CASE("sharded run: plan + 4 shards at once + merge = one run, byte for byte
   CHECK(Query(db, "SELECT count(*) FROM (SELECT source_path FROM objects WHERE run_id = " + std::to_string(run) +
                       " EXCEPT SELECT source_path FROM objects)") == 0);
 
+  // The merged run's summary adds the shards' counts.
+  const std::string summary = " FROM runs WHERE id = " + std::to_string(run);
+  CHECK(Query(db, "SELECT json_extract(summary, '$.released')" + summary) == single.summary["released"].get<int64_t>());
+  CHECK(Query(db, "SELECT json_extract(summary, '$.files')" + summary) == inputs);
+  CHECK(Query(db, "SELECT json_extract(summary, '$.run_id')" + summary) == run);
+  CHECK(Query(db, "SELECT json_extract(summary, '$.shards')" + summary) == 4);
+
   // Merging twice is harmless.
   CommandResult again = RunShell(kBin + " merge --json --workdir " + Quote(work));
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
