@@ -34,48 +34,56 @@ fi
 FILES=$(find "$CORPUS" -type f | wc -l)
 cat "$CORPUS"/*/*/*/* > /dev/null  # warm the page cache
 
-now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-# One sharded run with S shards of W workers: prints "plan run merge" seconds.
-sharded() {
-  local s=$1 w=$2 t0 t1 t2 t3 i
-  rm -rf "$DST/out" "$DST/work" "$DST/plan"
-  t0=$(now)
-  "$RWD" plan --input "$CORPUS" --shards "$s" --out "$DST/plan" --workdir "$DST/work" --key "$KEY" >/dev/null
-  t1=$(now)
-  for ((i = 0; i < s; i++)); do
+# Wall and CPU seconds (user + sys, children included) of a command: "wall cpu".
+TIMEFORMAT='%R %U %S'
+timed() {
+  local t
+  t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+  read -r w u s <<<"$t"
+  echo "$w $(echo "$u + $s" | bc)"
+}
+shards_at_once() {  # S W: S shards of W workers each, at once
+  local i
+  for ((i = 0; i < $1; i++)); do
     "$RWD" run --quiet --profile "$PROFILE" --plan "$DST/plan" --shard "$i" --output "$DST/out" \
-      --workdir "$DST/work" --key "$KEY" --workers "$w" &
+      --workdir "$DST/work" --key "$KEY" --workers "$2" &
   done
   wait
-  t2=$(now)
-  "$RWD" merge --workdir "$DST/work" --key "$KEY" >/dev/null
-  t3=$(now)
-  echo "$(echo "$t1 - $t0" | bc) $(echo "$t2 - $t1" | bc) $(echo "$t3 - $t2" | bc)"
 }
-single() {
-  local t0
+# One sharded run with S shards of W workers: "plan_wall run_wall run_cpu merge_wall".
+sharded() {
+  local p x m
+  rm -rf "$DST/out" "$DST/work" "$DST/plan"
+  p=$(timed "$RWD" plan --input "$CORPUS" --shards "$1" --out "$DST/plan" --workdir "$DST/work" --key "$KEY")
+  x=$(timed shards_at_once "$1" "$2")
+  m=$(timed "$RWD" merge --workdir "$DST/work" --key "$KEY")
+  echo "${p% *} $x ${m% *}"
+}
+single() {  # "wall cpu"
   rm -rf "$DST/out" "$DST/work"
-  t0=$(now)
-  "$RWD" run --quiet --profile "$PROFILE" --input "$CORPUS" --output "$DST/out" --workdir "$DST/work" --key "$KEY" --workers 2
-  echo "$(echo "$(now) - $t0" | bc)"
+  timed "$RWD" run --quiet --profile "$PROFILE" --input "$CORPUS" --output "$DST/out" --workdir "$DST/work" \
+    --key "$KEY" --workers 2
 }
 
 single >/dev/null  # warm-up; makes the key
 declare -A R
 for ((r = 0; r < REPS; r++)); do
-  R[single]+="$(single)"$'\n'
-  read -r p x m <<<"$(sharded 1 2)"; R[p1]+="$p"$'\n'; R[x1]+="$x"$'\n'; R[m1]+="$m"$'\n'
-  read -r p x m <<<"$(sharded 2 1)"; R[p2]+="$p"$'\n'; R[x2]+="$x"$'\n'; R[m2]+="$m"$'\n'
+  read -r w c <<<"$(single)"; R[sw]+="$w"$'\n'; R[sc]+="$c"$'\n'
+  for s in 1 2; do
+    read -r p x xc m <<<"$(sharded "$s" $((2 / s)))"
+    R[p$s]+="$p"$'\n'; R[x$s]+="$x"$'\n'; R[c$s]+="$xc"$'\n'; R[m$s]+="$m"$'\n'
+  done
 done
 med() { printf '%s' "${R[$1]}" | median; }
-printf '%s files, %s cores, medians of %s\n' "$FILES" "$(nproc)" "$REPS"
-printf '%-28s %8s %8s %8s %8s\n' "" plan run merge total
-printf '%-28s %8s %8.2f %8s %8.2f\n' "rwdgate run (2 workers)" - "$(med single)" - "$(med single)"
+printf '%s files, %s cores, medians of %s, load average at the end: %s\n' "$FILES" "$(nproc)" "$REPS" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-26s %8s %8s %8s %8s %9s\n' "" plan run merge total "run CPU-s"
+printf '%-26s %8s %8.2f %8s %8.2f %9.2f\n' "rwdgate run, 2 workers" - "$(med sw)" - "$(med sw)" "$(med sc)"
 for s in 1 2; do
   p=$(med p$s) x=$(med x$s) m=$(med m$s)
-  printf '%-28s %8.2f %8.2f %8.2f %8.2f\n' "$s shard(s) x $((2 / s)) worker(s)" "$p" "$x" "$m" "$(echo "$p + $x + $m" | bc)"
+  printf '%-26s %8.2f %8.2f %8.2f %8.2f %9.2f\n' "$s shard(s) x $((2 / s)) worker(s)" "$p" "$x" "$m" \
+    "$(echo "$p + $x + $m" | bc)" "$(med c$s)"
 done
-x2=$(med x2)
-echo "throughput of the shard phase, 2 shards: $(echo "$FILES / $x2" | bc) objects/s on $(nproc) cores =" \
-  "$(echo "$FILES / $x2 / $(nproc)" | bc) objects/s per core"
+echo "per core: $(echo "$FILES / $(med c2)" | bc) objects per CPU-second (2 shards);" \
+  "wall: $(echo "$FILES / $(med x2)" | bc) objects/s on $(nproc) cores"
