@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("--out", plan.out, "Plan folder to write (0700; it lists input paths)")->required();
   plan_cmd->add_option("--workdir", plan.workdir, "Work dir of the sharded run: its key and signing key are made here");
   plan_cmd->add_option("--key", plan.key, "Project secret key file (created 0600 when missing)");
+  plan_cmd->add_option("--workers", plan.workers, "Threads reading headers (default: number of cores)")
+      ->check(CLI::Range(0, 256));
   plan_cmd->add_flag("--follow-links", plan.follow_links, "Read symbolic links to files outside the input folder");
   plan_cmd->add_flag("--json", plan.json, "Print the plan's summary as one JSON object");
 

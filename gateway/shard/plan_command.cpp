@@ -52,6 +52,7 @@ int PlanCommand(const PlanArgs& a) {
   o.shards = a.shards;
   o.exclude = {a.workdir, a.out};
   o.follow_links = a.follow_links;
+  o.readers = a.workers;
   const ShardPlan plan = MakePlan(o);
   Status written = WritePlan(plan, a.out);
   if (!written.ok()) return Fail(kExitFatal, written.message());

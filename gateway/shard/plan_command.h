@@ -8,6 +8,7 @@ namespace rwd::gateway {
 struct PlanArgs {
   std::string input, out, workdir = "rwdgate-work", key;
   int shards = 0;
+  int workers = 0;  // threads reading headers; 0: the number of cores
   bool follow_links = false;
   bool json = false;
 };

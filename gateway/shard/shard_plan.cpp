@@ -5,13 +5,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "core/study_uid_reader.h"
 #include "gateway/folder_source.h"
@@ -83,27 +86,54 @@ ShardPlan MakePlan(const PlanOptions& o) {
   ShardPlan plan;
   plan.input_dir = fs::absolute(o.input_dir).lexically_normal().string();
   if (plan.input_dir.size() > 1 && plan.input_dir.ends_with('/')) plan.input_dir.pop_back();
-  // Study UIDs stay in this map, in memory only: never logged or written.
+  // Relative paths only (the full path is the root + '/' + it): a PACS
+  // export may hold tens of millions of files.
+  std::vector<SourceItem> items;
+  FolderSource(o.input_dir, o.exclude, o.follow_links).Walk([&](SourceItem item) {
+    item.path = std::string();
+    items.push_back(std::move(item));
+  });
+  const std::string prefix = o.input_dir + (o.input_dir.ends_with('/') ? "" : "/");
+  // Headers are read in parallel: on a large export the plan is one pass
+  // of small reads, bound by the storage's latency, not by one core.
+  // Study UIDs stay in memory only: never logged or written.
+  struct Header {
+    uint64_t size = 0;
+    std::optional<std::string> study_uid;
+  };
+  std::vector<Header> headers(items.size());
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> readers;
+  const int n_readers = std::max(1, o.readers > 0 ? o.readers : static_cast<int>(std::thread::hardware_concurrency()));
+  for (int t = 0; t < n_readers; ++t)
+    readers.emplace_back([&] {
+      for (size_t i; (i = next++) < items.size();) {
+        if (!items[i].error.empty()) continue;
+        std::error_code ec;
+        const std::string path = prefix + items[i].rel_path;
+        const uint64_t size = fs::file_size(path, ec);
+        headers[i].size = ec ? 0 : size;
+        auto uid = ReadStudyInstanceUid(path);
+        if (uid.ok()) headers[i].study_uid = std::move(uid).value();
+      }
+    });
+  for (auto& t : readers) t.join();
+
   std::map<std::string, Group> studies;
   std::vector<Group> alone;
-  FolderSource source(o.input_dir, o.exclude, o.follow_links);
-  source.Walk([&](SourceItem item) {
-    std::error_code ec;
-    const uint64_t size = item.error.empty() ? fs::file_size(item.path, ec) : 0;
-    Result<std::string> uid = item.error.empty() ? ReadStudyInstanceUid(item.path)
-                                                 : Result<std::string>(Status::Error(ErrorCode::kIoError, item.error));
+  for (size_t i = 0; i < items.size(); ++i) {
     Group* g;
-    if (uid.ok()) {
-      g = &studies[*uid];
+    if (headers[i].study_uid) {
+      g = &studies[*headers[i].study_uid];
     } else {
       alone.emplace_back();
       g = &alone.back();
       ++plan.unparsed;
     }
-    g->bytes += ec ? 0 : size;
-    if (g->files.empty() || item.rel_path < g->first) g->first = item.rel_path;
-    g->files.push_back(std::move(item.rel_path));
-  });
+    g->bytes += headers[i].size;
+    if (g->files.empty() || items[i].rel_path < g->first) g->first = items[i].rel_path;
+    g->files.push_back(std::move(items[i].rel_path));
+  }
   std::vector<Group> groups;
   groups.reserve(studies.size() + alone.size());
   for (auto& [uid, g] : studies) groups.push_back(std::move(g));

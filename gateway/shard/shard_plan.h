@@ -28,10 +28,12 @@ struct PlanOptions {
   int shards = 1;                     // >= 1
   std::vector<std::string> exclude;   // folders not to walk (the work dir)
   bool follow_links = false;
+  int readers = 0;                    // threads reading headers; 0: the number of cores
 };
 
 // Walks the export once (as `run` would: the same files, the same refusals),
-// reads each file's header up to the Study Instance UID, and places whole
+// reads each file's header up to the Study Instance UID (`readers` threads),
+// and places whole
 // studies, largest first, on the shard with the fewest bytes so far. A file
 // whose study UID cannot be read (not DICOM, truncated, unreadable) is placed
 // alone, like a study of its own, so its shard records its fate.
