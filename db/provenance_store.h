@@ -97,6 +97,7 @@ struct StagedObject {
   std::string facts_json, patient;  // patient: the pseudonym (output folder)
   std::string hmac_series_uid;
   std::string source_sealed;  // see ObjectRecord
+  std::string sha256_out;     // of the staged file
   int64_t size_out = 0;
 };
 
