@@ -436,3 +436,45 @@ rules:
   CHECK(gate_quarantined + deid_quarantined == static_cast<int>(export_manifest.dicom_files.size()));
   CHECK(gate_quarantined > 0);
 }
+
+TEST_CASE("the header-only path: the released head alone shows the gate every leak the whole file shows") {
+  // The gate stage scans only the serialised head when the Pixel Data bytes
+  // are the original's, untouched (the fast path). A leak in the header,
+  // nested or not, must be found there exactly as in the whole file.
+  DicomFile f = Parse(ReadBytes(std::string(RWD_PYDICOM_TEST_FILES) + "/MR_small_RLE.dcm"));
+  DicomItem ds = f.dataset();
+  REQUIRE(ds.SetString({0x0010, 0x0010}, "Quimby^Hortensia^Beatrix").ok());
+  REQUIRE(ds.SetString({0x0010, 0x0020}, "MRN7734521").ok());
+  REQUIRE(ds.SetString({0x0008, 0x0090}, "Vantongeren^Osric").ok());
+  const std::vector<uint8_t> original = f.Serialize().value();
+  const rules::Profile profile = Shipped("basic.yaml");
+  const OriginalIdentifiers ids = CollectIdentifiers(Parse(original));
+  const std::vector<std::function<void(DicomItem)>> breaks = {
+      {},  // clean: both pass
+      [](DicomItem d) { d.SetString({0x0020, 0x4000}, "for hortensia QUIMBY"); },
+      [](DicomItem d) {
+        auto a = d.AppendSequenceItem({0x0040, 0x0275});
+        a->AppendSequenceItem({0x0040, 0x0008})->SetString({0x0008, 0x0104}, "id MRN7734521");
+      },
+  };
+  for (size_t i = 0; i < breaks.size(); ++i) {
+    CAPTURE(i);
+    anon::KeyedIds keyed(kKey);
+    anon::HeaderDeidentifier deid(profile, keyed);
+    auto fast = DicomFile::Parse(original, {true});
+    REQUIRE(fast.ok());
+    REQUIRE(fast->pixel_data_deferred());
+    REQUIRE(deid.Apply(*fast).ok());
+    if (breaks[i]) breaks[i](fast->dataset());
+    auto parts = fast->SerializeParts();
+    REQUIRE(parts.ok());
+    REQUIRE_FALSE(parts->tail.empty());
+    std::vector<uint8_t> whole = parts->head;
+    whole.insert(whole.end(), parts->tail.begin(), parts->tail.end());
+    const GateResult head = Scan(ids, parts->head, GateOptionsFor(profile));
+    const GateResult all = Scan(ids, whole, GateOptionsFor(profile));
+    CHECK(head.status.ok());
+    CHECK(head.passed() == (i == 0));
+    CHECK(Hits(head) == Hits(all));
+  }
+}
