@@ -441,20 +441,29 @@ TEST_CASE("the header-only path: the released head alone shows the gate every le
   // The gate stage scans only the serialised head when the Pixel Data bytes
   // are the original's, untouched (the fast path). A leak in the header,
   // nested or not, must be found there exactly as in the whole file.
-  DicomFile f = Parse(ReadBytes(std::string(RWD_PYDICOM_TEST_FILES) + "/MR_small_RLE.dcm"));
-  DicomItem ds = f.dataset();
-  REQUIRE(ds.SetString({0x0010, 0x0010}, "Quimby^Hortensia^Beatrix").ok());
-  REQUIRE(ds.SetString({0x0010, 0x0020}, "MRN7734521").ok());
-  REQUIRE(ds.SetString({0x0008, 0x0090}, "Vantongeren^Osric").ok());
-  const std::vector<uint8_t> original = f.Serialize().value();
+  // A CT slice of the synthetic export (PHI tokens everywhere, nested
+  // sequences, private blocks): written the way the fast path takes.
+  TempDir dir;
+  fixtures::ExportOptions opt;
+  opt.patients = 1;
+  opt.ct_slices = 1;
+  opt.mr_slices = 0;
+  opt.with_bad_files = false;
+  const fixtures::ExportManifest m = fixtures::WriteSyntheticExport(dir.path().string(), opt);
+  REQUIRE_FALSE(m.dicom_files.empty());
+  const std::vector<uint8_t> original = ReadBytes((dir.path() / m.dicom_files.front()).string());
   const rules::Profile profile = Shipped("basic.yaml");
-  const OriginalIdentifiers ids = CollectIdentifiers(Parse(original));
+  DicomFile parsed = Parse(original);
+  const OriginalIdentifiers ids = CollectIdentifiers(parsed);
+  const std::string name = parsed.dataset().GetString({0x0010, 0x0010}).value();
+  const std::string id = parsed.dataset().GetString({0x0010, 0x0020}).value();
+  REQUIRE(name.size() > 3);
   const std::vector<std::function<void(DicomItem)>> breaks = {
       {},  // clean: both pass
-      [](DicomItem d) { d.SetString({0x0020, 0x4000}, "for hortensia QUIMBY"); },
-      [](DicomItem d) {
+      [&](DicomItem d) { d.SetString({0x0020, 0x4000}, "for " + name); },
+      [&](DicomItem d) {
         auto a = d.AppendSequenceItem({0x0040, 0x0275});
-        a->AppendSequenceItem({0x0040, 0x0008})->SetString({0x0008, 0x0104}, "id MRN7734521");
+        a->AppendSequenceItem({0x0040, 0x0008})->SetString({0x0008, 0x0104}, "id " + id);
       },
   };
   for (size_t i = 0; i < breaks.size(); ++i) {
