@@ -89,21 +89,11 @@ void Display16(const uint16_t* samples, size_t n, size_t cols, int bits, uint8_t
   const Window w = PercentileWindow(hist, first, counted);
   lut.resize(hist.size());
   const int64_t span = std::max<int64_t>(1, w.hi - w.lo);
-  // Divisions only inside the window (a few thousand of the 65,536 entries
-  // of 16-bit data): below it the table is 0, above it the window's top.
-  auto entry = [&](int64_t v) { return static_cast<uint8_t>(((v - w.lo) * 255 + span / 2) / span); };
-  const int64_t lo_i = w.lo - first, hi_i = w.hi - first, size = static_cast<int64_t>(lut.size());
-  if (lo_i >= 0 && lo_i <= hi_i && hi_i < size) {
-    std::fill(lut.begin(), lut.begin() + lo_i, uint8_t{0});
-    for (int64_t i = lo_i; i <= hi_i; ++i) lut[static_cast<size_t>(i)] = entry(first + i);
-    std::fill(lut.begin() + hi_i + 1, lut.end(), lut[static_cast<size_t>(hi_i)]);
-  } else {
-    for (size_t i = 0; i < lut.size(); ++i) lut[i] = entry(std::clamp(first + static_cast<int64_t>(i), w.lo, w.hi));
+  for (size_t i = 0; i < lut.size(); ++i) {
+    const int64_t v = std::clamp(first + static_cast<int64_t>(i), w.lo, w.hi);
+    lut[i] = static_cast<uint8_t>(((v - w.lo) * 255 + span / 2) / span);
   }
-  // Through a local pointer: a uint8_t store may alias anything, so reading
-  // the thread_local vector's data pointer would be repeated per sample.
-  const uint8_t* table = lut.data();
-  for (size_t i = 0; i < n; ++i) dst[i] = table[index(samples[i])];
+  for (size_t i = 0; i < n; ++i) dst[i] = lut[index(samples[i])];
 }
 
 // 32-bit samples (dose maps and the like): min-max scaled histogram.
