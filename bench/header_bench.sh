@@ -11,8 +11,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 WORK=${BENCH_OUT:-$ROOT/bench-out}/header
 RWD=${RWDGATE:-$BUILD/gateway/rwdgate}   # RWDGATE=path: benchmark a saved binary
+# RWDGATE_REF=path: a second binary (e.g. before a change) measured in the same
+# run as tools ref and ref_noscreen (add them to BENCH_TOOLS).
+REF=${RWDGATE_REF:-}
 SYNTH=$BUILD/tests/fixtures/rwdgate-synth
 PROFILE=$ROOT/profiles/basic.yaml
+# basic.yaml screens pixels for burned-in text (pixels.screen: on); the
+# same profile with screening off is the header-only path itself.
+PROFILE_NOSCREEN=$WORK/basic-noscreen.yaml
 CORPUS=$WORK/corpus-$N
 KEY=$WORK/bench.key      # one key for all rwdgate runs (created by the warm-up)
 # Outputs go to tmpfs by default: this VM's root fs is ext4 *without a
@@ -37,6 +43,8 @@ if [[ ! -x $RWD || ! -x $SYNTH ]]; then
   make -C "$BUILD" -j2 rwdgate rwdgate-synth
 fi
 mkdir -p "$WORK"
+sed 's/screen: on/screen: off/' "$PROFILE" >"$PROFILE_NOSCREEN"
+grep -q 'screen: off' "$PROFILE_NOSCREEN" || { echo "cannot turn screening off in $PROFILE" >&2; exit 1; }
 if [[ $(find "$CORPUS" -type f 2>/dev/null | wc -l) -ne $N ]]; then
   rm -rf "$CORPUS"
   "$SYNTH" --bench --ct-slices "$N" --size 512 --out "$CORPUS" >/dev/null
@@ -61,6 +69,12 @@ for x in "${REMOVE[@]}";  do GDCM_ARGS+=(--remove "$x");  DCMOD_ARGS+=(-e "($x)"
 run_cp()       { cp -r "$CORPUS" "$DST"; }
 run_rwdgate()  { "$RWD" run --profile "$PROFILE" --input "$CORPUS" --output "$DST" \
                    --workdir "$DST.work" --key "$KEY" --quiet --json >"$WORK/rwdgate.json"; }
+run_rwdgate_noscreen() { "$RWD" run --profile "$PROFILE_NOSCREEN" --input "$CORPUS" --output "$DST" \
+                   --workdir "$DST.work" --key "$KEY" --quiet --json >"$WORK/rwdgate_noscreen.json"; }
+run_ref()      { "$REF" run --profile "$PROFILE" --input "$CORPUS" --output "$DST" \
+                   --workdir "$DST.work" --key "$KEY" --quiet --json >"$WORK/ref.json"; }
+run_ref_noscreen() { "$REF" run --profile "$PROFILE_NOSCREEN" --input "$CORPUS" --output "$DST" \
+                   --workdir "$DST.work" --key "$KEY" --quiet --json >"$WORK/ref_noscreen.json"; }
 run_gdcmanon() { gdcmanon --continue --dumb -r -i "$CORPUS" -o "$DST" "${GDCM_ARGS[@]}"; }
 # dcmodify edits in place: a cp -r (timed as dcmodify_cp) then the edit pass
 # over the copy, one process (timed as dcmodify).
@@ -83,7 +97,7 @@ time_it() {
 }
 clean() { rm -rf "$DST" "$DST.work"; sync; }
 check() {  # every tool must leave N files behind (untimed)
-  local got; got=$(find "$DST" -type f | wc -l)
+  local got; got=$(find "$DST" -type f ! -name 'manifest.*' | wc -l)   # rwdgate adds its signed manifest
   [[ $got -eq $N ]] || { echo "warning: $1 wrote $got files, expected $N" >&2; }
 }
 one() {  # one tool, one measured run
@@ -95,7 +109,11 @@ one() {  # one tool, one measured run
 }
 
 # ---- run -------------------------------------------------------------------
-TOOLS=(cp rwdgate gdcmanon dcmodify)
+# BENCH_TOOLS="cp rwdgate gdcmanon" runs a subset (cp and gdcmanon are needed for the ratios).
+read -r -a TOOLS <<<"${BENCH_TOOLS:-cp rwdgate rwdgate_noscreen gdcmanon dcmodify}"
+has() { [[ " ${TOOLS[*]} " == *" $1 "* ]]; }
+has cp && has gdcmanon || { echo "BENCH_TOOLS must include cp and gdcmanon" >&2; exit 1; }
+{ has ref || has ref_noscreen; } && [[ ! -x $REF ]] && { echo "tools ref*: set RWDGATE_REF to a binary" >&2; exit 1; }
 clean; rm -f "$WORK"/t.*
 echo "header_bench: $N files, $(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $REPS reps, $(nproc) cores, rwdgate --workers default"
 fstype() { df --output=fstype "$1" | tail -1; }
@@ -107,8 +125,10 @@ echo "page cache: WARM -- $(awk -v r="$res" -v b="$BYTES" 'BEGIN {p = 100*r/b; p
      "is resident and every run reads it from RAM; outputs: sync before each run and after deleting" \
      "them (untimed), so no run pays for another's writeback; a run's own writeback is not timed either"
 for ((r = 1; r <= REPS; r++)); do
-  order=("${TOOLS[@]}")                                      # odd reps: forward,
-  (( r % 2 == 0 )) && order=(dcmodify gdcmanon rwdgate cp)   # even: reversed (cancels drift)
+  order=("${TOOLS[@]}")                              # odd reps: forward,
+  if (( r % 2 == 0 )); then                          # even: reversed (cancels drift)
+    order=(); for ((i = ${#TOOLS[@]} - 1; i >= 0; i--)); do order+=("${TOOLS[i]}"); done
+  fi
   echo "rep $r/$REPS: ${order[*]}"
   for t in "${order[@]}"; do one "$t"; done
 done
@@ -122,8 +142,10 @@ median() {  # median NAME COLUMN (1 = wall, 2 = cpu, 3 = other)
 }
 best() { cut -d' ' -f1 "$WORK/t.$1" | sort -n | head -1; }   # fastest wall
 stats() { echo "$(median "$1" 1) $(best "$1") $(median "$1" 2) $(median "$1" 3)"; }
-paste -d' ' "$WORK/t.dcmodify_cp" "$WORK/t.dcmodify" |
-  awk '{print $1 + $4, $2 + $5, $3 + $6}' >"$WORK/t.dcmodify_total"
+if has dcmodify; then
+  paste -d' ' "$WORK/t.dcmodify_cp" "$WORK/t.dcmodify" |
+    awk '{print $1 + $4, $2 + $5, $3 + $6}' >"$WORK/t.dcmodify_total"
+fi
 read -r CP CPBEST CPCPU _ <<<"$(stats cp)"
 read -r GD GDBEST GDCPU _ <<<"$(stats gdcmanon)"
 row() {  # label median-wall best-wall cpu other
@@ -137,16 +159,24 @@ echo "                     ---- median wall ----------------- | -- best wall - |
 printf '%-21s %6s %7s %6s %7s %7s | %6s %7s | %6s %7s | %5s\n' \
   tool s files/s MB/s "vs cp" "vs gdcm" s "vs cp" s "vs cp" cpu-s
 row "cp -r"                $(stats cp)
-row "rwdgate run"          $(stats rwdgate)
+has rwdgate && row "rwdgate run (basic)" $(stats rwdgate)
+has rwdgate_noscreen && row "rwdgate, screen off" $(stats rwdgate_noscreen)
+has ref && row "ref (basic)" $(stats ref)
+has ref_noscreen && row "ref, screen off" $(stats ref_noscreen)
 row "gdcmanon --dumb"      $(stats gdcmanon)
-row "dcmodify (edit only)" $(stats dcmodify)
-row "dcmodify (cp + edit)" $(stats dcmodify_total)
+if has dcmodify; then
+  row "dcmodify (edit only)" $(stats dcmodify)
+  row "dcmodify (cp + edit)" $(stats dcmodify_total)
+fi
 echo "$REPS runs each. best = fastest run. cpu = user+sys of the tool. other = median CPU seconds" \
      "other processes used during the tool's runs: well above 0 means something competed for the" \
      "$(nproc) cores and the wall times are skewed (best is then the fairer number)."
-echo "wall of every run:" $(for t in cp rwdgate gdcmanon dcmodify; do echo "$t=[$(cut -d' ' -f1 "$WORK/t.$t" | paste -sd' ')]"; done)
+echo "wall of every run:" $(for t in "${TOOLS[@]}"; do echo "$t=[$(cut -d' ' -f1 "$WORK/t.$t" | paste -sd' ')]"; done)
 echo
-read -r RW RWBEST RWCPU _ <<<"$(stats rwdgate)"
-awk -v s="$RW" -v cp="$CP" -v m="$RWBEST" -v cpm="$CPBEST" -v c="$RWCPU" -v cpc="$CPCPU" \
-    -v gd="$GD" -v gdm="$GDBEST" -v fs="$(fstype "$DSTROOT")" \
-  'BEGIN {printf "outputs on %s: rwdgate/cp = %.2fx (target <= 1.8x; best runs %.2fx; cpu %.2fx); rwdgate/gdcmanon = %.2fx (target <= 0.7x; best runs %.2fx)\n", fs, s/cp, m/cpm, c/cpc, s/gd, m/gdm}'
+for t in rwdgate rwdgate_noscreen ref ref_noscreen; do
+  has $t || continue
+  read -r RW RWBEST RWCPU _ <<<"$(stats $t)"
+  awk -v t="$t" -v s="$RW" -v cp="$CP" -v m="$RWBEST" -v cpm="$CPBEST" -v c="$RWCPU" -v cpc="$CPCPU" \
+      -v gd="$GD" -v gdm="$GDBEST" -v fs="$(fstype "$DSTROOT")" \
+    'BEGIN {printf "outputs on %s: %s/cp = %.2fx (target <= 1.8x; best runs %.2fx; cpu %.2fx); %s/gdcmanon = %.2fx (target <= 0.7x; best runs %.2fx)\n", fs, t, s/cp, m/cpm, c/cpc, t, s/gd, m/gdm}'
+done

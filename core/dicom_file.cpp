@@ -268,6 +268,7 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
       if (!impl->had_meta || meta->findAndGetOFString(DCM_TransferSyntaxUID, ts).bad() ||
           DcmXfer(ts.c_str()).getXfer() != EXS_Unknown) {
         impl->deferred_tail = bytes.subspan(at);
+        impl->deferred_xfer = xs;
         return DicomFile(std::move(impl));
       }
     }

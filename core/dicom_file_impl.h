@@ -18,6 +18,7 @@ struct DicomFile::Impl {
   // parsed; these are its raw bytes in the caller's buffer, written back
   // as they are after the serialised header.
   std::span<const uint8_t> deferred_tail;
+  E_TransferSyntax deferred_xfer = EXS_Unknown;  // the encoding of deferred_tail
 };
 
 }  // namespace rwd

@@ -5,6 +5,7 @@
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
@@ -277,7 +278,7 @@ std::span<const uint8_t> PixelData::frame(int i) const {
 }
 
 bool PixelData::Present(const DicomFile& file) {
-  return FindPixelData(const_cast<DicomFile&>(file).impl_->ff.getDataset()) != nullptr;
+  return !file.impl_->deferred_tail.empty() || FindPixelData(const_cast<DicomFile&>(file).impl_->ff.getDataset()) != nullptr;
 }
 
 namespace {
@@ -343,15 +344,76 @@ Status ReadPalette(DcmItem* ds, PaletteLut* lut) {
 
 }  // namespace
 
+namespace {
+
+// The value of a deferred native Pixel Data element (DicomFile's fast path:
+// the element's raw bytes, header included) when the samples need no
+// swapping: little endian, or 8-bit OB. Empty otherwise (or when
+// encapsulated): then DCMTK reads the element.
+std::span<const uint8_t> DeferredNativeValue(std::span<const uint8_t> tail, const DcmXfer& x) {
+  if (x.isEncapsulated() || tail.size() < 8) return {};
+  size_t header = 8;
+  if (x.isExplicitVR()) {
+    if (tail.size() < 12) return {};
+    const bool ob = tail[4] == 'O' && tail[5] == 'B';
+    if (x.isBigEndian() && !ob) return {};
+    header = 12;
+  } else if (x.isBigEndian()) {
+    return {};
+  }
+  const size_t at = header - 4;
+  const uint32_t len = x.isBigEndian()
+                           ? (uint32_t(tail[at]) << 24 | uint32_t(tail[at + 1]) << 16 | uint32_t(tail[at + 2]) << 8 | tail[at + 3])
+                           : (tail[at] | tail[at + 1] << 8 | tail[at + 2] << 16 | uint32_t(tail[at + 3]) << 24);
+  if (len == 0xFFFFFFFFu || len > tail.size() - header) return {};
+  return tail.subspan(header, len);
+}
+
+// The deferred Pixel Data element parsed by DCMTK into `out` (byte order,
+// encapsulated fragments), with clones of the Image Pixel attributes
+// (group 0028) of `header` beside it.
+Status ReadDeferredElement(std::span<const uint8_t> tail, E_TransferSyntax xfer, DcmItem* header, DcmDataset* out) {
+  DcmInputBufferStream in;
+  in.setBuffer(tail.data(), static_cast<offile_off_t>(tail.size()));
+  in.setEos();
+  out->transferInit();
+  OFCondition c = out->read(in, xfer, EGL_noChange, DCM_MaxReadLength);
+  out->transferEnd();
+  if (c.bad() || !FindPixelData(out)) return Invalid("the deferred Pixel Data does not parse");
+  for (unsigned long i = 0; i < header->card(); ++i) {
+    DcmElement* e = header->getElement(i);
+    if (e && e->getGTag() == 0x0028) out->insert(OFstatic_cast(DcmElement*, e->clone()), OFTrue);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<PixelData> PixelData::Decode(const DicomFile& file) {
   RegisterCodecs();
-  DcmDataset* ds = const_cast<DicomFile&>(file).impl_->ff.getDataset();
+  const DicomFile::Impl& f = *file.impl_;
+  DcmDataset* ds = const_cast<DcmFileFormat&>(f.ff).getDataset();
   DcmPixelData* px = FindPixelData(ds);
-  if (!px) return Invalid("no Pixel Data (7FE0,0010)");
+  E_TransferSyntax xfer = ds->getOriginalXfer();
+  // Header-only parse (ParseOptions::defer_pixel_data): the pixels are
+  // decoded from the bytes already in memory, not from a second parse of
+  // the whole file. Native little-endian values are taken as they are.
+  std::span<const uint8_t> native;
+  DcmDataset deferred;
+  if (!px && !f.deferred_tail.empty()) {
+    xfer = f.deferred_xfer;
+    native = DeferredNativeValue(f.deferred_tail, DcmXfer(xfer));
+    if (native.empty()) {
+      Status read = ReadDeferredElement(f.deferred_tail, xfer, ds, &deferred);
+      if (!read.ok()) return read;
+      ds = &deferred;
+      px = FindPixelData(ds);
+    }
+  }
+  if (!px && native.empty()) return Invalid("no Pixel Data (7FE0,0010)");
 
   auto impl = std::make_unique<Impl>();
   Impl& m = *impl;
-  const E_TransferSyntax xfer = ds->getOriginalXfer();
   const DcmXfer dx(xfer);
   m.ts_uid = dx.getXferID();
   const std::string ts = std::string(dx.getXferName()) + " (" + m.ts_uid + ")";
@@ -392,7 +454,7 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
                    xfer == EXS_JPEG2000MulticomponentLosslessOnly || xfer == EXS_JPEG2000Multicomponent;
   if (j2k) {
     DcmPixelSequence* seq = nullptr;
-    if (px->getEncapsulatedRepresentation(xfer, nullptr, seq).bad() || !seq)
+    if (!px || px->getEncapsulatedRepresentation(xfer, nullptr, seq).bad() || !seq)
       return Unsupported(ts, "no encapsulated Pixel Data");
     auto codes = J2kFrames(seq, m.frames, ts);
     if (!codes.ok()) return codes.status();
@@ -425,9 +487,13 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
     // YBR_FULL_422 decoded by a JPEG codec is full resolution.
     if (pi == "YBR_FULL_422" && raw.size() >= npix * 3 * m.frames) pi = "YBR_FULL";
   } else {
-    const uint8_t* bytes = nullptr;
-    size_t size = 0;
-    if (!NativeBytes(px, &bytes, &size)) return Invalid("Pixel Data unreadable");
+    const uint8_t* bytes = native.data();
+    size_t size = native.size();
+    if (!px) {
+      // A deferred native value, already in host order (DeferredNativeValue).
+    } else if (!NativeBytes(px, &bytes, &size)) {
+      return Invalid("Pixel Data unreadable");
+    }
     raw.assign(bytes, bytes + size);
     if (dx.isBigEndian() && ba == 32) {
       // DCMTK swaps OW per 16-bit word; a big-endian 32-bit sample also has

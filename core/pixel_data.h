@@ -40,10 +40,14 @@ struct PaletteLut {
 
 class PixelData {
  public:
-  // True when the dataset has Pixel Data (7FE0,0010) at its top level.
+  // True when the dataset has Pixel Data (7FE0,0010) at its top level,
+  // parsed or deferred (ParseOptions::defer_pixel_data).
   static bool Present(const DicomFile& file);
 
   // Decodes every frame. `file` is not changed (codecs work on a copy).
+  // Deferred Pixel Data is decoded from the caller's buffer it points into
+  // (native little endian without a parse; otherwise DCMTK reads just that
+  // element), with the Image Pixel attributes of the parsed header.
   // Errors: kInvalidArgument (no Pixel Data, or an Image Pixel module that
   // does not describe it), kUnsupportedTransferSyntax (no decoder for the
   // transfer syntax, a layout it does not handle, or the codec failed); the

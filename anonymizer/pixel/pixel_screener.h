@@ -34,7 +34,7 @@ class PixelScreener {
   explicit PixelScreener(std::unique_ptr<TextDetector> detector);
   ~PixelScreener();
 
-  // `file` must hold its Pixel Data (not parsed with defer_pixel_data).
+  // `file` may hold its Pixel Data or have it deferred (PixelData::Decode).
   // `header`: the original header (modality, BurnedInAnnotation), may be
   // empty. Errors: the pixels cannot be decoded (the caller must then not
   // release the object unscreened).

@@ -72,8 +72,10 @@ struct GateResult {
 // value (case-insensitive, in the object's Specific Character Set decoded to
 // UTF-8 and as raw bytes), in OB/UN values as raw bytes (private blocks
 // included), original UIDs in any value unless retain_uids, and with
-// options.ocr_pixels in the text OCR reads in the pixels. Thread-safe when
-// each thread has its own reader.
+// options.ocr_pixels in the text OCR reads in the pixels. Without OCR the
+// caller may pass the released file without its Pixel Data element when
+// those bytes are the original's, untouched (bulk data is not scanned).
+// Thread-safe when each thread has its own reader.
 GateResult Scan(const OriginalIdentifiers& ids, std::span<const uint8_t> released_bytes, const GateOptions& options);
 
 }  // namespace rwd::gateway::gate

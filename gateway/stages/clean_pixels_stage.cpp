@@ -76,16 +76,17 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
 }
 
 // pixels.screen (issue 8.3): a profile that does not clean pixels still
-// looks. The header-only parse deferred the Pixel Data, so the original
-// bytes are parsed whole for it.
+// looks. The pixels are decoded from the bytes identify deferred (no
+// second parse of the original); the screener's header questions (modality,
+// BurnedInAnnotation) are answered from identify's snapshot of the original.
 StageResult CleanPixelsStage::Screen(ObjectContext& o) {
   if (!profile_.pixels.screen) return StageResult::Continue();
-  if (!o.dicom->pixel_data_deferred() && !PixelData::Present(*o.dicom)) return StageResult::Continue();
-  auto original = DicomFile::Parse(std::span<const uint8_t>(o.bytes.data(), o.bytes.size()));
-  if (!original.ok())
-    return StageResult::Quarantine(original.status().code(),
-                                   "pixels cannot be screened for burned-in text: " + original.status().message());
-  auto report = screener_.Screen(*original, [&](Tag t) { return original->dataset().GetString(t); });
+  if (!PixelData::Present(*o.dicom)) return StageResult::Continue();
+  auto report = screener_.Screen(*o.dicom, [&](Tag tag) -> std::optional<std::string> {
+    auto it = o.original_values.find(tag.key());
+    if (it == o.original_values.end()) return std::nullopt;
+    return it->second;
+  });
   if (!report.ok())
     return StageResult::Quarantine(report.status().code(),
                                    "pixels cannot be screened for burned-in text: " + report.status().message());

@@ -18,13 +18,19 @@ GateStage::~GateStage() = default;
 
 StageResult GateStage::Run(ObjectContext& o) {
   if (!o.original_ids) return StageResult::Quarantine(ErrorCode::kInternal, "no original identifiers for the residual-PHI gate");
-  buffer_.assign(o.out.head.begin(), o.out.head.end());
-  buffer_.insert(buffer_.end(), o.out.tail.begin(), o.out.tail.end());
   gate::GateOptions opt = options_;
   // Pixels are read again only where the pixel stage changed them or the
   // header said burned-in risk (OCR of a frame costs about a second).
   opt.ocr_pixels = reader_ && (o.pixel_regions_redacted > 0 || o.burned_in.at_risk);
-  const gate::GateResult r = gate::Scan(*o.original_ids, buffer_, opt);
+  std::span<const uint8_t> released(o.out.head);
+  if (!o.out.tail.empty() && opt.ocr_pixels) {
+    buffer_.assign(o.out.head.begin(), o.out.head.end());
+    buffer_.insert(buffer_.end(), o.out.tail.begin(), o.out.tail.end());
+    released = buffer_;
+  }
+  // Otherwise the head alone: a whole Part 10 file but for the Pixel Data,
+  // whose bytes are the original's, untouched (the gate skips bulk data).
+  const gate::GateResult r = gate::Scan(*o.original_ids, released, opt);
   o.original_ids.reset();  // identifiers live no longer than needed
   if (r.passed()) return StageResult::Continue();
   for (const gate::GateHit& hit : r.hits) o.findings.push_back({name(), "residual_phi", hit.DetailJson()});

@@ -436,3 +436,54 @@ rules:
   CHECK(gate_quarantined + deid_quarantined == static_cast<int>(export_manifest.dicom_files.size()));
   CHECK(gate_quarantined > 0);
 }
+
+TEST_CASE("the header-only path: the released head alone shows the gate every leak the whole file shows") {
+  // The gate stage scans only the serialised head when the Pixel Data bytes
+  // are the original's, untouched (the fast path). A leak in the header,
+  // nested or not, must be found there exactly as in the whole file.
+  // A CT slice of the synthetic export (PHI tokens everywhere, nested
+  // sequences, private blocks): written the way the fast path takes.
+  TempDir dir;
+  fixtures::ExportOptions opt;
+  opt.patients = 1;
+  opt.ct_slices = 1;
+  opt.mr_slices = 0;
+  opt.with_bad_files = false;
+  const fixtures::ExportManifest m = fixtures::WriteSyntheticExport(dir.path().string(), opt);
+  REQUIRE_FALSE(m.dicom_files.empty());
+  const std::vector<uint8_t> original = ReadBytes((dir.path() / m.dicom_files.front()).string());
+  const rules::Profile profile = Shipped("basic.yaml");
+  DicomFile parsed = Parse(original);
+  const OriginalIdentifiers ids = CollectIdentifiers(parsed);
+  const std::string name = parsed.dataset().GetString({0x0010, 0x0010}).value();
+  const std::string id = parsed.dataset().GetString({0x0010, 0x0020}).value();
+  REQUIRE(name.size() > 3);
+  const std::vector<std::function<void(DicomItem)>> breaks = {
+      {},  // clean: both pass
+      [&](DicomItem d) { d.SetString({0x0020, 0x4000}, "for " + name); },
+      [&](DicomItem d) {
+        auto a = d.AppendSequenceItem({0x0040, 0x0275});
+        a->AppendSequenceItem({0x0040, 0x0008})->SetString({0x0008, 0x0104}, "id " + id);
+      },
+  };
+  for (size_t i = 0; i < breaks.size(); ++i) {
+    CAPTURE(i);
+    anon::KeyedIds keyed(kKey);
+    anon::HeaderDeidentifier deid(profile, keyed);
+    auto fast = DicomFile::Parse(original, {true});
+    REQUIRE(fast.ok());
+    REQUIRE(fast->pixel_data_deferred());
+    REQUIRE(deid.Apply(*fast).ok());
+    if (breaks[i]) breaks[i](fast->dataset());
+    auto parts = fast->SerializeParts();
+    REQUIRE(parts.ok());
+    REQUIRE_FALSE(parts->tail.empty());
+    std::vector<uint8_t> whole = parts->head;
+    whole.insert(whole.end(), parts->tail.begin(), parts->tail.end());
+    const GateResult head = Scan(ids, parts->head, GateOptionsFor(profile));
+    const GateResult all = Scan(ids, whole, GateOptionsFor(profile));
+    CHECK(head.status.ok());
+    CHECK(head.passed() == (i == 0));
+    CHECK(Hits(head) == Hits(all));
+  }
+}
