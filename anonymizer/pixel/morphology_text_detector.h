@@ -15,6 +15,7 @@ struct MorphologyTextOptions {
   int min_glyph_height = 6;    // pixels; smaller text is not legible anyway
   int max_glyph_height = 120;  // pixels (at half resolution: 240)
   int contrast = 40;           // grey levels a stroke stands out from its surroundings
+  int faint_contrast = 3;      // the least contrast of the faint-text search on smooth frames (0: off)
   int window = 9;              // odd; strokes up to window - 1 pixels wide are seen
   double min_score = 0.2;      // candidates below are dropped (see kSureText)
 };
