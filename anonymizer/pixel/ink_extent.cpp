@@ -9,7 +9,7 @@ namespace rwd::anon::pixel {
 cv::Rect GrowByInk(const cv::Mat& grey, const cv::Rect& box, int ink) {
   const cv::Rect image(0, 0, grey.cols, grey.rows);
   const int h = std::max(box.height, 4);
-  const cv::Rect window = cv::Rect(box.x - 3 * h, box.y - 3 * h, box.width + 6 * h, box.height + 6 * h) & image;
+  const cv::Rect window = cv::Rect(box.x - 3 * h, box.y - h / 2, box.width + 6 * h, box.height + h) & image;
   if (window.area() == 0 || ink < 0) return box;
   cv::Mat mask, labels, stats, centroids;
   cv::inRange(grey(window), cv::Scalar(std::max(0, ink - 1)), cv::Scalar(std::min(255, ink + 1)), mask);
@@ -29,13 +29,11 @@ cv::Rect GrowByInk(const cv::Mat& grey, const cv::Rect& box, int ink) {
     more = false;
     for (const cv::Rect& g : glyphs) {
       if ((grown & g) == g) continue;
-      const int v_overlap = std::min(grown.y + grown.height, g.y + g.height) - std::max(grown.y, g.y);
-      const int h_overlap = std::min(grown.x + grown.width, g.x + g.width) - std::max(grown.x, g.x);
+      // On the line's own rows (a glyph at least half inside them), within
+      // a letter and a half of it.
+      const int v_overlap = std::min(box.y + box.height, g.y + g.height) - std::max(box.y, g.y);
       const int h_gap = std::max(grown.x, g.x) - std::min(grown.x + grown.width, g.x + g.width);
-      const int v_gap = std::max(grown.y, g.y) - std::min(grown.y + grown.height, g.y + g.height);
-      const bool along = v_overlap * 2 >= g.height && h_gap <= h * 3 / 2;
-      const bool next_line = h_overlap > 0 && v_gap <= h;
-      if (!along && !next_line) continue;
+      if (v_overlap * 2 < g.height || h_gap > h * 3 / 2) continue;
       grown |= g;
       more = true;
     }

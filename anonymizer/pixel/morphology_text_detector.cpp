@@ -304,12 +304,17 @@ double NoiseLevel(const cv::Mat& grey) {
 // Faint text (issue 8.1): a few grey levels above or below the tissue under
 // it. Where the frame is smooth enough, strokes are searched again with a
 // threshold relative to its noise; what a line is stays decided by Score
-// (step edges, one ink, a clean line's surroundings), so noise and anatomy
-// found at that threshold do not score as text.
+// (step edges, one ink, a clean line's surroundings), and what it says by
+// reading it.
 void SearchFaint(const cv::Mat& luma, const MorphologyTextOptions& o, std::vector<Found>* out) {
   const int contrast = std::max(o.faint_contrast, static_cast<int>(std::ceil(3.0 * NoiseLevel(luma))));
   if (o.faint_contrast <= 0 || contrast >= o.contrast) return;
+  const size_t first = out->size();
   SearchBothPolarities(luma, luma, 1.0, o, contrast, out);
+  // Its shape alone does not make a faint line sure: anatomy at that
+  // contrast can look like it. Reading it decides.
+  for (size_t i = first; i < out->size(); ++i)
+    (*out)[i].candidate.score = std::min((*out)[i].candidate.score, kSureText / 2);
 }
 
 // Whether two candidates are the same text: found at several scales or
@@ -352,16 +357,16 @@ std::vector<TextCandidate> Merge(std::vector<Found> in) {
 }  // namespace
 
 std::vector<TextCandidate> MorphologyTextDetector::Detect(const cv::Mat& image) const {
-  std::vector<Found> found;
+  std::vector<Found> found, faint;
   if (image.empty()) return {};
   if (image.channels() == 1) {
     SearchScales(image, image, options_, &found);
-    SearchFaint(image, options_, &found);
+    SearchFaint(image, options_, &faint);
   } else {
     cv::Mat grey;
     cv::cvtColor(image, grey, cv::COLOR_RGB2GRAY);
     SearchScales(grey, grey, options_, &found);
-    SearchFaint(grey, options_, &found);
+    SearchFaint(grey, options_, &faint);
     // Coloured text can have the luminance of its background; its chroma
     // (max - min channel) stands out instead.
     std::vector<cv::Mat> ch;
@@ -375,6 +380,11 @@ std::vector<TextCandidate> MorphologyTextDetector::Detect(const cv::Mat& image) 
     SearchScales(chroma, grey, options_, &found);
   }
   std::vector<TextCandidate> out = Merge(std::move(found));
+  // Faint lines where nothing else was found: merged into a line found at
+  // full contrast, a faint box (which may span lines) would widen it.
+  for (const TextCandidate& f : Merge(std::move(faint)))
+    if (std::none_of(out.begin(), out.end(), [&](const TextCandidate& c) { return (c.box & f.box).area() > 0; }))
+      out.push_back(f);
   std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
     return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
   });

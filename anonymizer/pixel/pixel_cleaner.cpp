@@ -59,7 +59,7 @@ struct Pending {
 // transitively.
 void ExtendLabelBlocks(const RedactionPolicy& policy, std::vector<Pending>& lines) {
   auto identifies = [](const RegionDecision& d) {
-    return d.redact && (d.reason.rfind("phi", 0) == 0 || d.reason == "label block" || d.reason == "partly read");
+    return d.redact && (d.reason.rfind("phi", 0) == 0 || d.reason == "label block");
   };
   for (bool grew = true; grew;) {
     grew = false;
@@ -104,9 +104,6 @@ Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candi
       if (background < 0) background = BackgroundLevel(grey);
       where.over_anatomy = OverAnatomy(grey, c.box, background);
       where.own_ink = where.over_anatomy && (OwnInk(grey, c.box, c.polarity) || OwnInk(grey, c.box, c.polarity, c.ink));
-    } else if (p.reading && !p.reading->empty() && p.reading->confidence < kPartlyRead) {
-      // Read, but not surely: whether it is rendered text decides (partly read).
-      where.own_ink = OwnInk(grey, c.box, c.polarity) || OwnInk(grey, c.box, c.polarity, c.ink);
     }
     p.decision = policy.Decide(c, p.reading, matcher, where);
     if (policy.WantsSecondReading(p.decision, p.reading)) {

@@ -80,10 +80,8 @@ RegionDecision RedactionPolicy::Decide(const TextCandidate& region, const TextRe
     return {false, all_text ? "not text" : "no phi"};
   }
   if (auto kind = phi.Match(reading->text)) return {true, "phi: " + *kind};
-  if (!reading->empty() && reading->confidence >= static_cast<float>(config_.ocr_min_confidence)) {
-    if (reading->confidence < kPartlyRead && where.own_ink && !Technical(*reading)) return {true, "partly read"};
+  if (!reading->empty() && reading->confidence >= static_cast<float>(config_.ocr_min_confidence))
     return {false, "no phi"};
-  }
   // Strokes the detector is sure are text but that read as nothing legible
   // or nothing confident: unreadable text, fail closed; except over anatomy
   // without ink of its own, where strokes are not surely text and a box is

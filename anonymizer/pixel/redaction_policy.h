@@ -23,16 +23,10 @@
 
 namespace rwd::anon::pixel {
 
-// Below this OCR confidence a reading that found no PHI may have misread
-// one: a line of rendered text (own ink) read no more surely is "partly
-// read" and redacted (issue 8.1: the reader cannot decide).
-inline constexpr float kPartlyRead = 80.0f;
-
 struct RegionDecision {
   bool redact = false;
   // "text", "phi: name", "unreadable", "no phi", "not text", "undecided"
-  // (left over anatomy), "label block" (next to a redacted line), "partly
-  // read" (rendered text read with little confidence); never the text
+  // (left over anatomy), "label block" (next to a redacted line); never the text
   std::string reason;
 };
 
@@ -46,8 +40,7 @@ struct RegionContext {
   bool over_anatomy = false;
   // The region's strokes have one intensity of their own, rare around them:
   // rendered text, however faint (anatomy has no such ink). Over anatomy,
-  // what makes a region surely text; anywhere, what makes a line read with
-  // little confidence "partly read".
+  // what makes a region surely text.
   bool own_ink = false;
 };
 
