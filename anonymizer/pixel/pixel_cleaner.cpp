@@ -144,7 +144,12 @@ Result<std::unique_ptr<PixelCleaner>> PixelCleaner::Create(const rules::PixelsCo
     if (!tesseract.ok()) return tesseract.status();
     reader = std::move(tesseract).value();
   }
-  return std::make_unique<PixelCleaner>(config, std::make_unique<MorphologyTextDetector>(), std::move(reader));
+  // Faint text (a few grey levels above the tissue) is searched for too:
+  // the reader decides what those lines are.
+  MorphologyTextOptions detection;
+  detection.faint_contrast = 3;
+  return std::make_unique<PixelCleaner>(config, std::make_unique<MorphologyTextDetector>(detection),
+                                        std::move(reader));
 }
 
 Status PixelCleaner::CheckAvailable(const rules::PixelsConfig& config) {
