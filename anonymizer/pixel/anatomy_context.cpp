@@ -69,13 +69,21 @@ int InkLevel(const cv::Mat& grey, const cv::Rect& region, Polarity polarity) {
   return TenthMode(grey, box, polarity, &near, &taken, &want);
 }
 
-bool OwnInk(const cv::Mat& grey, const cv::Rect& region, Polarity polarity) {
+bool OwnInk(const cv::Mat& grey, const cv::Rect& region, Polarity polarity, int ink) {
   const cv::Rect image(0, 0, grey.cols, grey.rows);
   const cv::Rect box = region & image;
   if (box.area() < 16) return false;
   int near_mode = 0, taken = 0, want = 0;
-  const int mode = TenthMode(grey, box, polarity, &near_mode, &taken, &want);
-  if (near_mode * 2 < std::min(taken, want)) return false;  // half
+  int mode = TenthMode(grey, box, polarity, &near_mode, &taken, &want);
+  if (ink >= 0) {
+    mode = ink;
+    near_mode = 0;
+    for (int y = box.y; y < box.y + box.height; ++y)
+      for (int x = box.x; x < box.x + box.width; ++x) near_mode += std::abs(grey.at<uint8_t>(y, x) - ink) <= 1;
+    if (near_mode * 20 < box.area()) return false;
+  } else if (near_mode * 2 < std::min(taken, want)) {
+    return false;  // half
+  }
   const int pad = std::max(box.height / 2, 4);
   const cv::Rect outer = cv::Rect(box.x - pad, box.y - pad, box.width + 2 * pad, box.height + 2 * pad) & image;
   int ring = 0, same = 0;

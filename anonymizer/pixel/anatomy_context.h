@@ -27,8 +27,10 @@ bool OverAnatomy(const cv::Mat& grey, const cv::Rect& box, int background);
 
 // Whether the region's strokes (its brightest or darkest tenth, by
 // `polarity`) mostly share one grey level (+-1) that is rare (< 10 %) in a
-// ring around it.
-bool OwnInk(const cv::Mat& grey, const cv::Rect& box, Polarity polarity);
+// ring around it. With `ink` (the level the detector saw its strokes
+// share; faint text is not the brightest tenth of its box) that level must
+// cover a twentieth of the box and be rare around it.
+bool OwnInk(const cv::Mat& grey, const cv::Rect& box, Polarity polarity, int ink = -1);
 
 // The grey level the region's strokes mostly have (the mode of its
 // brightest or darkest tenth): what "isolating the text's own intensity"

@@ -57,6 +57,19 @@ struct Search {
   const MorphologyTextOptions& o;
 };
 
+// The grey level most stroke pixels of `box` share in `luma`: the text's
+// own ink (rendered text has one; anatomy does not).
+int StrokeMode(const cv::Mat& luma, const cv::Mat& mask, const cv::Rect& box) {
+  int hist[256] = {0};
+  for (int y = box.y; y < box.y + box.height; ++y) {
+    const uint8_t* v = luma.ptr<uint8_t>(y);
+    const uint8_t* m = mask.ptr<uint8_t>(y);
+    for (int x = box.x; x < box.x + box.width; ++x)
+      if (m[x]) ++hist[v[x]];
+  }
+  return static_cast<int>(std::max_element(hist, hist + 256) - hist);
+}
+
 // A candidate while searching: the fill of its strokes tells text from the
 // gaps between letters (the other polarity), which are wider.
 struct Found {
@@ -236,8 +249,9 @@ void FindLines(const Search& s, double scale, std::vector<Found>* out) {
     const cv::Rect scaled(static_cast<int>(box.x * scale), static_cast<int>(box.y * scale),
                           static_cast<int>(std::ceil(box.width * scale)),
                           static_cast<int>(std::ceil(box.height * scale)));
-    out->push_back(
-        {{scaled, letters, score, polarity}, static_cast<double>(cv::countNonZero(s.mask(box))) / box.area()});
+    TextCandidate c{scaled, letters, score, polarity};
+    if (scale == 1.0) c.ink = StrokeMode(s.luma, s.mask, box);
+    out->push_back({c, static_cast<double>(cv::countNonZero(s.mask(box))) / box.area()});
   }
 }
 
@@ -245,13 +259,13 @@ void FindLines(const Search& s, double scale, std::vector<Found>* out) {
 // narrower than the window. `luma` is `image` itself, or the luminance when
 // `image` is the chroma.
 void SearchBothPolarities(const cv::Mat& image, const cv::Mat& luma, double scale, const MorphologyTextOptions& o,
-                          std::vector<Found>* out) {
+                          int contrast, std::vector<Found>* out) {
   const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(o.window, o.window));
   const bool chroma = image.data != luma.data;
   cv::Mat hat, mask;
   for (int op : {cv::MORPH_TOPHAT, cv::MORPH_BLACKHAT}) {
     cv::morphologyEx(image, hat, op, kernel);
-    cv::threshold(hat, mask, o.contrast, 255, cv::THRESH_BINARY);
+    cv::threshold(hat, mask, contrast, 255, cv::THRESH_BINARY);
     const Polarity polarity = chroma ? Polarity::kUnknown : op == cv::MORPH_TOPHAT ? Polarity::kLight : Polarity::kDark;
     FindLines(Search{image, luma, polarity, hat, mask, o}, scale, out);
   }
@@ -260,7 +274,7 @@ void SearchBothPolarities(const cv::Mat& image, const cv::Mat& luma, double scal
 // Full resolution for small text; half resolution for large, bold text
 // whose strokes are wider than the window.
 void SearchScales(const cv::Mat& image, const cv::Mat& luma, const MorphologyTextOptions& o, std::vector<Found>* out) {
-  SearchBothPolarities(image, luma, 1.0, o, out);
+  SearchBothPolarities(image, luma, 1.0, o, o.contrast, out);
   if (image.rows >= 4 * o.min_glyph_height && image.cols >= 4 * o.min_glyph_height) {
     cv::Mat half_image, half_luma;
     cv::pyrDown(image, half_image);
@@ -268,8 +282,39 @@ void SearchScales(const cv::Mat& image, const cv::Mat& luma, const MorphologyTex
       half_luma = half_image;
     else
       cv::pyrDown(luma, half_luma);
-    SearchBothPolarities(half_image, half_luma, 2.0, o, out);
+    SearchBothPolarities(half_image, half_luma, 2.0, o, o.contrast, out);
   }
+}
+
+// The frame's noise in grey levels: the median absolute difference of
+// horizontal neighbours where the image is not empty field (a robust
+// estimate: edges are rare among all pixel pairs).
+double NoiseLevel(const cv::Mat& grey) {
+  int hist[256] = {0}, n = 0;
+  for (int y = 0; y < grey.rows; y += 2) {
+    const uint8_t* p = grey.ptr<uint8_t>(y);
+    for (int x = 1; x < grey.cols; ++x)
+      if (p[x] > 8 || p[x - 1] > 8) ++hist[std::abs(p[x] - p[x - 1])], ++n;
+  }
+  for (int v = 0, acc = 0; v < 256; ++v)
+    if ((acc += hist[v]) * 2 > n) return v;
+  return 0;
+}
+
+// Faint text (issue 8.1): a few grey levels above or below the tissue under
+// it. Where the frame is smooth enough, strokes are searched again with a
+// threshold relative to its noise; what a line is stays decided by Score
+// (step edges, one ink, a clean line's surroundings), and what it says by
+// reading it.
+void SearchFaint(const cv::Mat& luma, const MorphologyTextOptions& o, std::vector<Found>* out) {
+  const int contrast = std::max(o.faint_contrast, static_cast<int>(std::ceil(3.0 * NoiseLevel(luma))));
+  if (o.faint_contrast <= 0 || contrast >= o.contrast) return;
+  const size_t first = out->size();
+  SearchBothPolarities(luma, luma, 1.0, o, contrast, out);
+  // Its shape alone does not make a faint line sure: anatomy at that
+  // contrast can look like it. Reading it decides.
+  for (size_t i = first; i < out->size(); ++i)
+    (*out)[i].candidate.score = std::min((*out)[i].candidate.score, kSureText / 2);
 }
 
 // Whether two candidates are the same text: found at several scales or
@@ -298,6 +343,7 @@ std::vector<TextCandidate> Merge(std::vector<Found> in) {
         a.box |= b.box;
         a.glyphs = std::max(a.glyphs, b.glyphs);
         a.score = std::max(a.score, b.score);
+        if (a.ink < 0) a.ink = b.ink;
         in.erase(in.begin() + static_cast<std::ptrdiff_t>(j));
         merged = true;
         break;
@@ -311,14 +357,16 @@ std::vector<TextCandidate> Merge(std::vector<Found> in) {
 }  // namespace
 
 std::vector<TextCandidate> MorphologyTextDetector::Detect(const cv::Mat& image) const {
-  std::vector<Found> found;
+  std::vector<Found> found, faint;
   if (image.empty()) return {};
   if (image.channels() == 1) {
     SearchScales(image, image, options_, &found);
+    SearchFaint(image, options_, &faint);
   } else {
     cv::Mat grey;
     cv::cvtColor(image, grey, cv::COLOR_RGB2GRAY);
     SearchScales(grey, grey, options_, &found);
+    SearchFaint(grey, options_, &faint);
     // Coloured text can have the luminance of its background; its chroma
     // (max - min channel) stands out instead.
     std::vector<cv::Mat> ch;
@@ -332,6 +380,11 @@ std::vector<TextCandidate> MorphologyTextDetector::Detect(const cv::Mat& image) 
     SearchScales(chroma, grey, options_, &found);
   }
   std::vector<TextCandidate> out = Merge(std::move(found));
+  // Faint lines where nothing else was found: merged into a line found at
+  // full contrast, a faint box (which may span lines) would widen it.
+  for (const TextCandidate& f : Merge(std::move(faint)))
+    if (std::none_of(out.begin(), out.end(), [&](const TextCandidate& c) { return (c.box & f.box).area() > 0; }))
+      out.push_back(f);
   std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
     return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
   });

@@ -15,6 +15,10 @@ struct MorphologyTextOptions {
   int min_glyph_height = 6;    // pixels; smaller text is not legible anyway
   int max_glyph_height = 120;  // pixels (at half resolution: 240)
   int contrast = 40;           // grey levels a stroke stands out from its surroundings
+  // The least contrast of the faint-text search on smooth frames; 0 (off)
+  // by default: it finds unsure lines only, which only a reader can decide
+  // (the cleaner turns it on; screening, which reads nothing, leaves it off).
+  int faint_contrast = 0;
   int window = 9;              // odd; strokes up to window - 1 pixels wide are seen
   double min_score = 0.2;      // candidates below are dropped (see kSureText)
 };

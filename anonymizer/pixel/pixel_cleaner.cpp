@@ -8,6 +8,7 @@
 
 #include "anonymizer/pixel/anatomy_context.h"
 #include "anonymizer/pixel/frame_image.h"
+#include "anonymizer/pixel/ink_extent.h"
 #include "anonymizer/pixel/morphology_text_detector.h"
 #include "anonymizer/pixel/phi_text_matcher.h"
 #include "anonymizer/pixel/redaction_policy.h"
@@ -102,12 +103,12 @@ Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candi
         (p.reading->empty() || p.reading->confidence < static_cast<float>(min_confidence))) {
       if (background < 0) background = BackgroundLevel(grey);
       where.over_anatomy = OverAnatomy(grey, c.box, background);
-      where.own_ink = where.over_anatomy && OwnInk(grey, c.box, c.polarity);
+      where.own_ink = where.over_anatomy && (OwnInk(grey, c.box, c.polarity) || OwnInk(grey, c.box, c.polarity, c.ink));
     }
     p.decision = policy.Decide(c, p.reading, matcher, where);
     if (policy.WantsSecondReading(p.decision, p.reading)) {
       // The line's own intensity isolated, white on black, read again.
-      const int ink = InkLevel(grey, c.box, c.polarity);
+      const int ink = c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity);
       const std::string key = ReadingKey(grey, c.box) + ":ink" + std::to_string(ink);
       auto it = readings.find(key);
       if (it == readings.end()) {
@@ -143,7 +144,12 @@ Result<std::unique_ptr<PixelCleaner>> PixelCleaner::Create(const rules::PixelsCo
     if (!tesseract.ok()) return tesseract.status();
     reader = std::move(tesseract).value();
   }
-  return std::make_unique<PixelCleaner>(config, std::make_unique<MorphologyTextDetector>(), std::move(reader));
+  // Faint text (a few grey levels above the tissue) is searched for too:
+  // the reader decides what those lines are.
+  MorphologyTextOptions detection;
+  detection.faint_contrast = 3;
+  return std::make_unique<PixelCleaner>(config, std::make_unique<MorphologyTextDetector>(detection),
+                                        std::move(reader));
 }
 
 Status PixelCleaner::CheckAvailable(const rules::PixelsConfig& config) {
@@ -226,7 +232,10 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
       const int mx = std::max(margin, c.box.height / 2), my = std::max(margin, c.box.height / 8);
       cv::Rect box = c.box;
       if (d.redact) {
-        box = cv::Rect(c.box.x - mx, c.box.y - my, c.box.width + 2 * mx, c.box.height + 2 * my) & whole;
+        // The rest of the line and label the detector saw only in part.
+        if (grey.empty()) grey = GreyImage(display);
+        const cv::Rect line = GrowByInk(grey, c.box, c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity));
+        box = cv::Rect(line.x - mx, line.y - my, line.width + 2 * mx, line.height + 2 * my) & whole;
         // Glyphs cut by the image's edge are not seen as glyphs: a line that
         // comes within a line height of an edge is filled to it.
         const int reach = c.box.height;

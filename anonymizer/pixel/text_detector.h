@@ -20,6 +20,7 @@ struct TextCandidate {
   int glyphs = 0;      // connected glyph blobs in the line (a word of touching letters is one)
   double score = 0.0;  // 0..1, how text-like (see kSureText); detectors drop what is not
   Polarity polarity = Polarity::kUnknown;
+  int ink = -1;        // the grey level most of its strokes share (-1: not known)
   bool sure() const { return score >= kSureText; }
 };
 

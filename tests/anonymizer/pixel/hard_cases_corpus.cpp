@@ -43,8 +43,32 @@ struct Style {
   cv::Point origin;  // top-left of the block
 };
 
+// OpenCV's Hershey faces, named "hershey-<face>[-bold]": cap height about
+// 0.73 of `height` as for the FreeType faces; bold strokes are three pixels.
+struct Hershey {
+  int face = -1, thickness = 1;
+  double scale = 1;
+};
+Hershey HersheyOf(const Style& st) {
+  Hershey h;
+  if (st.font.rfind("hershey-", 0) != 0) return h;
+  static const std::map<std::string, int> kFaces = {{"simplex", cv::FONT_HERSHEY_SIMPLEX},
+                                                    {"duplex", cv::FONT_HERSHEY_DUPLEX},
+                                                    {"complex", cv::FONT_HERSHEY_COMPLEX},
+                                                    {"triplex", cv::FONT_HERSHEY_TRIPLEX}};
+  const std::string rest = st.font.substr(8);
+  const bool bold = rest.size() > 5 && rest.substr(rest.size() - 5) == "-bold";
+  h.face = kFaces.at(bold ? rest.substr(0, rest.size() - 5) : rest);
+  h.thickness = bold ? 3 : std::max(1, st.height / 14);
+  int base = 0;
+  h.scale = 0.73 * st.height / cv::getTextSize("H", h.face, 1.0, h.thickness, &base).height;
+  return h;
+}
+
 int Width(const Style& st, const std::string& s) {
   int base = 0;
+  const Hershey h = HersheyOf(st);
+  if (h.face >= 0) return cv::getTextSize(s, h.face, h.scale, h.thickness, &base).width;
   return Font(st.font)->getTextSize(s, st.height, -1, &base).width;
 }
 
@@ -57,8 +81,13 @@ cv::Mat Draw(cv::Size size, const std::vector<Line>& lines, const Style& st, std
     int x = st.origin.x;
     for (const Segment& g : lines[i]) {
       cv::Mat rgb(size, CV_8UC3, cv::Scalar(0, 0, 0)), m;  // FreeType draws into 8-bit RGB only
-      Font(st.font)->putText(rgb, g.text, {x, baseline}, st.height, cv::Scalar(255, 255, 255), -1,
-                             st.antialias ? cv::LINE_AA : cv::LINE_8, true);
+      const Hershey h = HersheyOf(st);
+      if (h.face >= 0)
+        cv::putText(rgb, g.text, {x, baseline}, h.face, h.scale, cv::Scalar(255, 255, 255), h.thickness,
+                    st.antialias ? cv::LINE_AA : cv::LINE_8);
+      else
+        Font(st.font)->putText(rgb, g.text, {x, baseline}, st.height, cv::Scalar(255, 255, 255), -1,
+                               st.antialias ? cv::LINE_AA : cv::LINE_8, true);
       cv::extractChannel(rgb, m, 0);
       cv::max(all, m, all);
       if (!g.kind.empty()) {
@@ -182,8 +211,11 @@ std::vector<Image> WriteHardCases(const std::string& dir, unsigned seed, int per
     {
       const Identity who = Person(rng, n);
       cv::Mat m = Ch2Slice(ch2, i % 3, 60 + 11 * i, i % 2 == 0);
-      Style st{i % 2 ? "DejaVuSerif-Bold.ttf" : "DejaVuSans-Bold.ttf", 14 + 4 * (i % 3), i % 3 != 1,
-               {8, i % 2 ? m.rows / 2 - 20 : 8}};
+      static const char* kBold[] = {"DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSansMono-Bold.ttf",
+                                    "hershey-duplex-bold", "DejaVuSansCondensed-Bold.ttf", "hershey-simplex-bold"};
+      // Corner, middle-left, or over the anatomy right of the middle.
+      const int x = i % 3 == 2 ? m.cols / 2 : 8, y = i % 2 ? m.rows / 2 - 20 : i % 3 == 2 ? m.rows / 3 : 8;
+      Style st{kBold[i % std::size(kBold)], 14 + 4 * (i % 3), i % 3 != 1, {x, y}};
       const std::vector<Line> lines = {{{who.given, "name"}, {" ", ""}, {who.family, "name"}},
                                        {{"DOB ", ""}, {Dotted(who.birth_da), "birth date"}}};
       std::vector<Token> tokens;
@@ -234,13 +266,16 @@ std::vector<Image> WriteHardCases(const std::string& dir, unsigned seed, int per
       const Identity who = Person(rng, n);
       const bool eight = i % 2 == 0;
       cv::Mat m = Ch2Slice(ch2, 1 + i % 2, 85 + 7 * i, eight);
-      Style st{i % 2 ? "DejaVuSerif.ttf" : "DejaVuSans.ttf", 16 + 3 * (i % 3), i % 3 == 0, {}};
+      static const char* kFaces[] = {"DejaVuSans.ttf", "DejaVuSerif.ttf", "hershey-simplex", "DejaVuSansMono.ttf",
+                                     "hershey-complex", "DejaVuSansCondensed.ttf", "DejaVuSans-Bold.ttf"};
+      Style st{kFaces[i % std::size(kFaces)], 16 + 3 * (i % 3), i % 3 == 0, {}};
       const std::vector<Line> lines = {{{who.family, "name"}, {" ", ""}, {who.given, "name"}},
                                        {{who.id, "id"}}};
-      st.origin = {m.cols / 4, m.rows / 2 - st.height};
+      // Over the anatomy, at several places.
+      st.origin = {m.cols / 6 + (i % 3) * m.cols / 10, m.rows / 3 + (i % 4) * m.rows / 12 - st.height};
       std::vector<Token> tokens;
       const cv::Mat cov = Draw(m.size(), lines, st, &tokens);
-      const double white = eight ? 255 : 4095, levels = 4 + i % 5;  // display levels above the tissue
+      const double white = eight ? 255 : 4095, levels = 3 + (3 * i) % 8;  // 3..10 display levels above the tissue
       Blend(m, cov, cv::Scalar(Quantile(m, cv::boundingRect(cov), 0.85) + levels * white / 255.0));
       emit("low-contrast", st.font + " " + std::to_string(st.height) + "px, +" + std::to_string(int(levels)) +
                                " levels",
