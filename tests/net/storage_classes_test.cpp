@@ -42,7 +42,7 @@ std::vector<std::string> StandardOnlyClasses(size_t count) {
 }
 
 std::string TopLevel(const std::string& file, const std::string& tag) {
-  CommandResult r = RunShell("(dcmdump -q " + Quote(file) + " | grep '^(" + tag + ")')");
+  CommandResult r = RunShell("(dcmdump -q -Un " + Quote(file) + " | grep '^(" + tag + ")')");
   const size_t a = r.out.find('['), b = r.out.find(']');
   return a == std::string::npos || b == std::string::npos ? "" : r.out.substr(a + 1, b - a - 1);
 }
@@ -57,11 +57,11 @@ TEST_CASE("listen accepts and stores storage SOP classes beyond DcmSCP's 120, an
   REQUIRE(newer.size() == 2);
   fixtures::ExportOptions opt;
   opt.patients = 1;
-  opt.ct_slices = 5;
+  opt.ct_slices = 3;
   opt.mr_slices = 0;
   opt.with_bad_files = false;
   const auto manifest = fixtures::WriteSyntheticExport(t.File("in"), opt);
-  REQUIRE(manifest.dicom_files.size() == 5);
+  REQUIRE(manifest.dicom_files.size() >= 5);  // the first five get the classes and are sent
   std::vector<std::string> classes = beyond;
   classes.insert(classes.end(), newer.begin(), newer.end());
   std::string known_files, newer_files;
@@ -83,7 +83,7 @@ TEST_CASE("listen accepts and stores storage SOP classes beyond DcmSCP's 120, an
   CHECK_MESSAGE(a.exit_code == 0, a.err);
   CHECK(a.err.find("No presentation context") == std::string::npos);
   CommandResult b = RunShell("dcmsend --no-uid-checks" + to + newer_files);
-  CHECK_MESSAGE(b.exit_code == 0, b.out + b.err);
+  CHECK_MESSAGE(b.exit_code == 0, std::string(b.out + b.err));
   REQUIRE(listen.Stop(SIGTERM, 120) == 0);
 
   nlohmann::json s = nlohmann::json::parse(ReadText(t.File("listen.out")), nullptr, false);
