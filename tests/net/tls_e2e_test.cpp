@@ -135,7 +135,7 @@ TEST_CASE("release --release-to dicoms://: storescp over TLS gets byte-identical
   fs::create_directories(t.File("peer"));
   // DCMTK's storescp over TLS: requires our client certificate (of its CA), writes datasets as received.
   Child peer("storescp +tls " + Quote(c.server_key) + " " + Quote(c.server_cert) + " +cf " + Quote(c.ca) +
-                 " -aet RESEARCH +B -od " + Quote(t.File("peer")) + " " + std::to_string(port),
+                 " -aet RESEARCH -v +v +B -od " + Quote(t.File("peer")) + " " + std::to_string(port),
              t.File("peer.out"), t.File("peer.err"));
   REQUIRE(WaitForPort(port, 20));
   auto run = [&](const std::string& work, const std::string& host, const std::string& extra) {
@@ -165,6 +165,16 @@ TEST_CASE("release --release-to dicoms://: storescp over TLS gets byte-identical
   peer.Stop(SIGTERM, 10);
   const std::vector<std::string> got = ListFiles(t.File("peer"));
   REQUIRE(got.size() == n);
+  // One association per series, each proposing only what its files need:
+  // one SOP class here (CT or MR Image Storage), in one context.
+  const std::string log = ReadText(t.File("peer.out")) + ReadText(t.File("peer.err"));
+  auto count = [&](const std::string& what) {
+    size_t k = 0;
+    for (size_t at = log.find(what); at != std::string::npos; at = log.find(what, at + 1)) ++k;
+    return k;
+  };
+  CHECK(count("Association Received") == s["series"].get<size_t>());
+  CHECK(count("(Proposed)") == s["series"].get<size_t>());
   // The SCU sends implicit VR objects as explicit VR little endian when the
   // peer prefers it (storescp does): convert the reference the same way.
   std::vector<std::string> reference;
