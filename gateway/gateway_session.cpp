@@ -18,6 +18,7 @@
 #include "gateway/report/run_report.h"
 #include "gateway/signing_key.h"
 #include "gateway/release/release_target.h"
+#include "gateway/tls/tls_layer.h"
 #include "rules/profile_loader.h"
 
 namespace rwd::gateway {
@@ -49,6 +50,8 @@ int OpenSession(const SessionArgs& a, Session& s) {
   }
   if (a.release_to.empty() == a.output.empty())
     return Fail(kExitUsage, "give exactly one of --output DIR and --release-to URL");
+  if (a.release_to.empty() && a.release_tls.any())
+    return Fail(kExitUsage, "--release-tls-* options are for a --release-to dicoms://AE@host:port target");
   std::string credentials;
   if (!a.credentials.empty()) {
     auto c = ReadCredentials(a.credentials);
@@ -58,7 +61,19 @@ int OpenSession(const SessionArgs& a, Session& s) {
   if (!a.release_to.empty()) {
     auto target = ParseReleaseTarget(a.release_to);
     if (!target.ok()) return Fail(kExitUsage, target.status().message());
-    s.remote = MakeRemoteSink(*target, credentials, a.calling_ae, RetryPolicy{});
+    const bool tls = target->kind == ReleaseTarget::Kind::kDicom && target->node.tls;
+    if (tls != a.release_tls.any())
+      return Fail(kExitUsage, tls ? "--release-to dicoms:// needs --release-tls-cert, --release-tls-key and --release-tls-ca"
+                                  : "--release-tls-* options are for a --release-to dicoms://AE@host:port target");
+    std::shared_ptr<DcmTransportLayer> layer;
+    if (tls) {
+      Status files = CheckTlsFiles(a.release_tls, "--release-tls-");
+      if (!files.ok()) return Fail(kExitUsage, files.message());
+      auto made = MakeTlsLayer(TlsRole::kClient, a.release_tls, target->node.host);
+      if (!made.ok()) return Fail(kExitUsage, made.status().message());
+      layer = std::move(made).value();
+    }
+    s.remote = MakeRemoteSink(*target, credentials, a.calling_ae, RetryPolicy{}, std::move(layer));
     s.target = s.remote->target();
   } else {
     // One spelling of the folder for every run: rows and the manifest check compare paths under it.

@@ -14,6 +14,7 @@
 #include "gateway/release/release_sink.h"
 #include "gateway/run_log.h"
 #include "gateway/run_summary.h"
+#include "gateway/tls/tls_files.h"
 #include "gateway/workdir_lock.h"
 #include "rules/profile.h"
 
@@ -25,6 +26,7 @@ constexpr int kExitOk = 0, kExitFatal = 1, kExitUsage = 2, kExitBusy = 3;
 struct SessionArgs {
   std::string profile, output, workdir = "rwdgate-work", key;
   std::string release_to, credentials, calling_ae = "RWDGATE";  // --release-to URL, --credentials FILE
+  TlsFiles release_tls;  // --release-tls-cert/-key/-ca: for a dicoms:// target
   std::string cohort;  // --cohort FILE
   std::string log;     // --log FILE
   bool follow_links = false;          // read links to files outside the input

@@ -13,6 +13,7 @@
 #include "gateway/listen/batch_tracker.h"
 #include "gateway/listen/spool.h"
 #include "gateway/listen/store_scp.h"
+#include "gateway/tls/tls_layer.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
@@ -60,6 +61,13 @@ int ListenCommand(const ListenArgs& a) {
   if (!allow.ok()) return Fail(kExitUsage, allow.status().message());
   const std::string ae(a.ae_title);
   if (ae.empty() || ae.size() > 16) return Fail(kExitUsage, "--ae: an AE title of 1 to 16 characters");
+  std::shared_ptr<DcmTransportLayer> tls;
+  if (Status files = CheckTlsFiles(a.tls, "--tls-"); !files.ok()) return Fail(kExitUsage, files.message());
+  if (a.tls.all()) {
+    auto layer = MakeTlsLayer(TlsRole::kServer, a.tls);
+    if (!layer.ok()) return Fail(kExitUsage, layer.status().message());
+    tls = std::move(layer).value();
+  }
 
   Session session;
   if (int code = OpenSession(a.session, session); code != kExitOk) return code;
@@ -97,12 +105,13 @@ int ListenCommand(const ListenArgs& a) {
   BatchTracker batches([&] { return spool->NewBatchName(); }, a.series_idle_seconds,
                        std::max(300.0, 10 * a.series_idle_seconds));
   ListenCounters counters;
-  StoreScpConfig config{ae, static_cast<uint16_t>(a.port), a.max_associations, *allow};
+  StoreScpConfig config{ae, static_cast<uint16_t>(a.port), a.max_associations, *allow, tls};
   StoreScp scp(config, *spool, batches, counters);
   Status started = scp.Start();
   if (!started.ok()) return Fail(kExitFatal, started.message());
-  session.log.Event("listen", "ae=" + ae + " port=" + std::to_string(a.port) + " target=" + session.target);
-  if (!a.quiet) std::cerr << "rwdgate: listening as " << ae << " on port " << a.port << "\n";
+  session.log.Event("listen", "ae=" + ae + " port=" + std::to_string(a.port) + (tls ? " tls=on" : "") +
+                                  " target=" + session.target);
+  if (!a.quiet) std::cerr << "rwdgate: listening as " << ae << " on port " << a.port << (tls ? " (TLS)" : "") << "\n";
 
   bool failed = false;
   auto last_retry = std::chrono::steady_clock::now();

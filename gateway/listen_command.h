@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "gateway/gateway_session.h"
+#include "gateway/tls/tls_files.h"
 
 namespace rwd::gateway {
 
@@ -27,6 +28,7 @@ struct ListenArgs {
   double series_idle_seconds = 30;
   int workers = 0;
   int64_t min_free_mb = 512;
+  TlsFiles tls;  // --tls-cert/-key/-ca: DICOM TLS, client certificates of the CA required
   bool json = false, quiet = false;
 };
 

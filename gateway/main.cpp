@@ -19,7 +19,11 @@ namespace {
 // The release target and the work dir, the same for run and listen.
 void AddTargetOptions(CLI::App* cmd, rwd::gateway::SessionArgs& s) {
   cmd->add_option("--output", s.output, "Cohort folder for released objects");
-  cmd->add_option("--release-to", s.release_to, "Release to dicom://AE@host:port or http(s)://host/.../dicom-web");
+  cmd->add_option("--release-to", s.release_to,
+                  "Release to dicom://AE@host:port, dicoms://AE@host:port (TLS) or http(s)://host/.../dicom-web");
+  cmd->add_option("--release-tls-cert", s.release_tls.cert, "dicoms://: our client certificate (PEM)");
+  cmd->add_option("--release-tls-key", s.release_tls.key, "dicoms://: its private key (PEM, mode 0600)");
+  cmd->add_option("--release-tls-ca", s.release_tls.ca, "dicoms://: the CA that signed the peer's certificate (PEM)");
   cmd->add_option("--credentials", s.credentials, "File (mode 0600) with the remote's credentials: user:password or Bearer TOKEN");
   cmd->add_option("--calling-ae", s.calling_ae, "Our AE title when releasing by C-STORE (default RWDGATE)");
   cmd->add_option("--workdir", s.workdir, "Database, quarantine, spool and default key (default ./rwdgate-work)");
@@ -107,6 +111,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 256));
   listen_cmd->add_option("--min-free-mb", listen.min_free_mb,
                          "Refuse objects (out of resources) when the spool has less free space (default 512)");
+  listen_cmd->add_option("--tls-cert", listen.tls.cert, "DICOM TLS: this node's certificate (PEM)");
+  listen_cmd->add_option("--tls-key", listen.tls.key, "DICOM TLS: its private key (PEM, mode 0600)");
+  listen_cmd->add_option("--tls-ca", listen.tls.ca, "DICOM TLS: the CA whose client certificates are accepted (PEM)");
   listen_cmd->add_flag("--json", listen.json, "Print the summary as one JSON object on stdout at exit");
   listen_cmd->add_flag("--quiet", listen.quiet, "No text summary");
 

@@ -33,6 +33,10 @@ const WellKnownUid kUids[] = {
 #include "rules/generated/well_known_uids.inc"
 };
 
+const StorageSopClass kStorage[] = {
+#include "rules/generated/storage_sop_classes.inc"
+};
+
 const CodeItem kCid7050[] = {
 #include "rules/generated/cid7050_table.inc"
 };
@@ -80,6 +84,7 @@ const char* E11OptionName(E11Option o) { return kOptionNames[static_cast<int>(o)
 const char* E11OptionCode(E11Option o) { return kOptionCodes[static_cast<int>(o)]; }
 
 std::span<const E11Row> E11Rows() { return kRows; }
+std::span<const StorageSopClass> StandardStorageSopClasses() { return kStorage; }
 
 const E11Row* FindE11Row(Tag tag) {
   if (tag.IsPrivate()) return nullptr;

@@ -66,6 +66,14 @@ size_t SafePrivateCount();
 // and the external coding-scheme UIDs of PS3.16 Table 8-1.
 bool IsWellKnownUid(std::string_view uid);
 
+// PS3.6 Table A-1's storage SOP classes (PS3.4 Annex B), retired and trial
+// ones included; not Storage Commitment, not DICOMDIR.
+struct StorageSopClass {
+  const char* uid;
+  const char* name;
+};
+std::span<const StorageSopClass> StandardStorageSopClasses();
+
 struct CodeItem {
   const char* value;
   const char* scheme;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcerror.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <dcmtk/dcmnet/assoc.h>
@@ -16,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/strings.h"
+#include "gateway/listen/storage_contexts.h"
 
 namespace rwd::gateway {
 namespace {
@@ -37,6 +39,9 @@ bool Allowed(const std::string& ae, const std::string& address) {
 }
 
 class Worker : public DcmThreadSCP {
+ public:
+  explicit Worker(T_ASC_Association* assoc) : assoc_(assoc) {}
+
  protected:
   void notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPActionType& action) override {
     calling_ = std::string(TrimValue(params.DULparams.callingAPTitle));
@@ -55,6 +60,12 @@ class Worker : public DcmThreadSCP {
     if (allowed_) return OFTrue;
     Refused("calling AE title (and host) not on the allow-list");
     return OFFalse;
+  }
+  // Our contexts, not DcmSCPConfig's (at most 128 there; storage_contexts.h).
+  OFCondition negotiateAssociation() override {
+    Status s = NegotiateStorageContexts(assoc_->params);
+    if (!s.ok()) LogWarn("listen: " + s.message() + ": from " + address_);
+    return EC_Normal;  // with no context accepted, DcmSCP refuses the association
   }
   void notifyAssociationAcknowledge() override {
     ++g_shared.counters->accepted_associations;
@@ -102,30 +113,11 @@ class Worker : public DcmThreadSCP {
     LogWarn(std::string("listen: association refused (") + why + "): calling AE '" + calling_ + "', called AE '" +
             called_ + "', from " + address_);
   }
+  T_ASC_Association* assoc_;
   std::string calling_, called_, address_, batch_;
   bool allowed_ = false;
 };
 
-
-// Every transfer syntax DCMTK can store as received (PS3.5 Annex A).
-OFList<OFString> StorableTransferSyntaxes() {
-  OFList<OFString> ts;
-  for (const char* uid :
-       {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax,
-        UID_BigEndianExplicitTransferSyntax, UID_DeflatedExplicitVRLittleEndianTransferSyntax,
-        UID_JPEGProcess1TransferSyntax, UID_JPEGProcess2_4TransferSyntax, UID_JPEGProcess14TransferSyntax,
-        UID_JPEGProcess14SV1TransferSyntax, UID_JPEGLSLosslessTransferSyntax, UID_JPEGLSLossyTransferSyntax,
-        UID_JPEG2000LosslessOnlyTransferSyntax, UID_JPEG2000TransferSyntax,
-        UID_JPEG2000Part2MulticomponentImageCompressionLosslessOnlyTransferSyntax,
-        UID_JPEG2000Part2MulticomponentImageCompressionTransferSyntax, UID_RLELosslessTransferSyntax,
-        UID_MPEG2MainProfileAtMainLevelTransferSyntax, UID_MPEG2MainProfileAtHighLevelTransferSyntax,
-        UID_MPEG4HighProfileLevel4_1TransferSyntax, UID_MPEG4BDcompatibleHighProfileLevel4_1TransferSyntax,
-        UID_MPEG4HighProfileLevel4_2_For2DVideoTransferSyntax, UID_MPEG4HighProfileLevel4_2_For3DVideoTransferSyntax,
-        UID_MPEG4StereoHighProfileLevel4_2TransferSyntax, UID_HEVCMainProfileLevel5_1TransferSyntax,
-        UID_HEVCMain10ProfileLevel5_1TransferSyntax})
-    ts.push_back(uid);
-  return ts;
-}
 
 }  // namespace
 
@@ -183,13 +175,19 @@ struct StoreScp::Impl {
     while (!stop) {
       Reap(false);
       T_ASC_Association* assoc = nullptr;
-      OFCondition c = ASC_receiveAssociation(net, &assoc, cfg.getMaxReceivePDULength(), nullptr, nullptr, OFFalse,
-                                             DUL_NOBLOCK, 1);
+      OFCondition c = ASC_receiveAssociation(net, &assoc, cfg.getMaxReceivePDULength(), nullptr, nullptr,
+                                             config.tls ? OFTrue : OFFalse, DUL_NOBLOCK, 1);
       if (c == DUL_NOASSOCIATIONREQUEST) {  // timeout: look at stop again
         ASC_destroyAssociation(&assoc);
         continue;
       }
       if (c.bad()) {  // e.g. a connection closed before its request: nothing to answer
+        if (c.module() == OFM_dcmtls && assoc != nullptr) {
+          // No certificate of our CA, plain TCP, a timeout: only the address is known (and logged).
+          ++g_shared.counters->refused_associations;
+          LogWarn(std::string("listen: TLS handshake failed, connection dropped: from ") +
+                  assoc->params->DULparams.callingPresentationAddress);
+        }
         ASC_dropSCPAssociation(assoc);
         ASC_destroyAssociation(&assoc);
         continue;
@@ -211,7 +209,7 @@ struct StoreScp::Impl {
       Running& r = workers.back();
       r.thread = std::thread([this, assoc, &r] {
         {
-          Worker w;
+          Worker w(assoc);
           w.setSharedConfig(*shared);
           w.run(assoc);  // negotiates (our checks), serves, releases; owns `assoc`
         }
@@ -242,21 +240,16 @@ Status StoreScp::Start() {
   cfg.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
   cfg.setDIMSETimeout(60);
   cfg.setHostLookupEnabled(OFFalse);  // addresses as IPs: the allow-list compares them
-  OFList<OFString> plain;
-  plain.push_back(UID_LittleEndianExplicitTransferSyntax);
-  plain.push_back(UID_LittleEndianImplicitTransferSyntax);
-  plain.push_back(UID_BigEndianExplicitTransferSyntax);
-  OFCondition c = cfg.addPresentationContext(UID_VerificationSOPClass, plain);
-  const OFList<OFString> all = StorableTransferSyntaxes();
-  for (int i = 0; c.good() && i < numberOfDcmLongSCUStorageSOPClassUIDs; ++i)
-    c = cfg.addPresentationContext(dcmLongSCUStorageSOPClassUIDs[i], all);
-  if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("listen: presentation contexts: ") + c.text());
   impl_->shared = std::make_unique<DcmSharedSCPConfig>(cfg);
   dcmDisableGethostbyaddr.set(OFTrue);
-  c = ASC_initializeNetwork(NET_ACCEPTOR, impl_->config.port, 30, &impl_->net);
+  OFCondition c = ASC_initializeNetwork(NET_ACCEPTOR, impl_->config.port, 30, &impl_->net);
   if (c.bad())
     return Status::Error(ErrorCode::kIoError, "listen: cannot listen on port " + std::to_string(impl_->config.port) +
                                                   ": " + c.text());
+  if (impl_->config.tls) {
+    c = ASC_setTransportLayer(impl_->net, impl_->config.tls.get(), 0);  // not owned: the config keeps it
+    if (c.bad()) return Status::Error(ErrorCode::kInternal, std::string("listen: TLS: ") + c.text());
+  }
   impl_->accept = std::thread([this] { impl_->Loop(); });
   return Status::Ok();
 }

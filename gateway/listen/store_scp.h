@@ -8,24 +8,27 @@
 // and when the calling AE title (and, for an entry AE@host, the peer's
 // address) is on the allow-list. Every refusal is logged with the calling
 // AE title, the called AE title and the address, nothing else.
-// Presentation contexts: Verification and the 120 storage SOP classes of
-// DCMTK's dcmLongSCUStorageSOPClassUIDs (every image, SR, RT, PDF class in
-// use; DcmSCP's association profile holds at most 128 contexts, so the 66
-// rarest of dcmAllStorageSOPClassUIDs are not offered), each with every
-// transfer syntax DCMTK can store (bit-preserving: the dataset is written
-// as received, compressed ones included).
+// Presentation contexts: Verification and every storage SOP class, each
+// with every transfer syntax DCMTK can store (storage_contexts.h; bit-
+// preserving: the dataset is written as received, compressed ones included).
+// TLS (optional, tls/tls_layer.h): the handshake runs before the
+// association request is read; a caller without a certificate of our CA, or
+// speaking plain TCP, is dropped there and logged with its address only.
 // C-STORE: the object goes to the spool and is made durable (spool.h)
 // before the response says Success; when the spool's disk is nearly full,
 // or the spool cannot write, the response is Refused: Out of Resources
 // (A700, PS3.4 Table B.2-1) and nothing is kept.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "gateway/listen/batch_tracker.h"
 #include "gateway/listen/spool.h"
+
+class DcmTransportLayer;
 
 namespace rwd::gateway {
 
@@ -41,6 +44,7 @@ struct StoreScpConfig {
   uint16_t port = 0;
   int max_associations = 4;
   std::vector<AllowedCaller> allow;
+  std::shared_ptr<DcmTransportLayer> tls;  // null: plain TCP
 };
 
 // What the listener counts (for the summary and the log).

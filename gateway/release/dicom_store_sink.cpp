@@ -14,6 +14,7 @@ namespace {
 class RecordingScu : public DcmStorageSCU {
  public:
   std::map<std::string, Uint16> status_by_file;
+  OFCondition UseTls(DcmTransportLayer* layer) { return useSecureConnection(layer); }  // protected in DcmSCU
 
  protected:
   void notifySOPInstanceSent(const TransferEntry& entry) override {
@@ -26,9 +27,10 @@ bool Stored(Uint16 status) { return status == 0x0000 || (status & 0xF000) == 0xB
 
 }  // namespace
 
-DicomStoreSink::DicomStoreSink(DicomNode node, RetryPolicy retry)
-    : node_(std::move(node)), retry_(retry),
-      target_("dicom://" + node_.called_ae + "@" + node_.host + ":" + std::to_string(node_.port)) {}
+DicomStoreSink::DicomStoreSink(DicomNode node, RetryPolicy retry, std::shared_ptr<DcmTransportLayer> tls)
+    : node_(std::move(node)), retry_(retry), tls_(std::move(tls)),
+      target_(std::string(node_.tls ? "dicoms://" : "dicom://") + node_.called_ae + "@" + node_.host + ":" +
+              std::to_string(node_.port)) {}
 
 Status DicomStoreSink::Attempt(std::span<const db::ReleaseEntry> files, std::vector<bool>& delivered) {
   RecordingScu scu;
@@ -54,14 +56,15 @@ Status DicomStoreSink::Attempt(std::span<const db::ReleaseEntry> files, std::vec
   }
   if (index.empty()) return Status::Ok();
   OFCondition c = EC_Normal;
-  bool network = false;
   while (scu.getNumberOfSOPInstancesToBeSent() > 0) {
-    c = scu.addPresentationContexts();  // for what is left (at most 128 per association)
+    // The pairs the remaining files need (at most 128 contexts per association).
+    c = scu.addPresentationContexts();
     if (c.bad()) break;
-    if (!network) {
-      c = scu.initNetwork();
-      if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("network: ") + c.text());
-      network = true;
+    c = scu.initNetwork();  // per association: releasing one frees its parameters
+    if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("network: ") + c.text());
+    if (tls_) {
+      c = scu.UseTls(tls_.get());
+      if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("TLS: ") + c.text());
     }
     c = scu.negotiateAssociation();
     if (c.bad()) return Status::Error(ErrorCode::kIoError, std::string("association refused or failed: ") + c.text());

@@ -10,16 +10,17 @@
 namespace rwd::gateway {
 
 Result<ReleaseTarget> ParseReleaseTarget(const std::string& url) {
-  static const std::regex kDicom(R"(dicom://([^@/:]{1,16})@([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})/?)");
+  static const std::regex kDicom(R"((dicoms?)://([^@/:]{1,16})@([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):([0-9]{1,5})/?)");
   static const std::regex kHttp(R"((https?)://([^/@]+)(/.*)?)");
   std::smatch m;
   ReleaseTarget t;
   if (std::regex_match(url, m, kDicom)) {
-    const int port = std::stoi(m[3].str());
+    const int port = std::stoi(m[4].str());
     if (port < 1 || port > 65535) return Status::Error(ErrorCode::kInvalidArgument, "--release-to: port out of range");
     t.kind = ReleaseTarget::Kind::kDicom;
-    t.node.called_ae = m[1].str();
-    t.node.host = m[2].str();
+    t.node.tls = m[1].str() == "dicoms";
+    t.node.called_ae = m[2].str();
+    t.node.host = m[3].str();
     t.node.port = static_cast<uint16_t>(port);
     return t;
   }
@@ -32,7 +33,7 @@ Result<ReleaseTarget> ParseReleaseTarget(const std::string& url) {
     return t;
   }
   return Status::Error(ErrorCode::kInvalidArgument,
-                       "--release-to: expected dicom://AE@host:port or http(s)://host/.../dicom-web");
+                       "--release-to: expected dicom://AE@host:port, dicoms://AE@host:port (TLS) or http(s)://host/.../dicom-web");
 }
 
 Result<std::string> ReadCredentials(const std::string& path) {
@@ -48,11 +49,12 @@ Result<std::string> ReadCredentials(const std::string& path) {
 }
 
 std::unique_ptr<ReleaseSink> MakeRemoteSink(const ReleaseTarget& target, const std::string& credentials,
-                                            const std::string& calling_ae, RetryPolicy retry) {
+                                            const std::string& calling_ae, RetryPolicy retry,
+                                            std::shared_ptr<DcmTransportLayer> tls) {
   if (target.kind == ReleaseTarget::Kind::kStowRs) return std::make_unique<StowRsSink>(target.url, credentials, retry);
   DicomNode node = target.node;
   if (!calling_ae.empty()) node.calling_ae = calling_ae;
-  return std::make_unique<DicomStoreSink>(node, retry);
+  return std::make_unique<DicomStoreSink>(node, retry, std::move(tls));
 }
 
 }  // namespace rwd::gateway

@@ -1,5 +1,6 @@
 // The small parts of the network gateway: cohort CSV, release targets and
-// credentials, the allow-list, the batch tracker's closing rule, the spool.
+// credentials, the allow-list, the batch tracker's closing rule, the spool,
+// the TLS file checks, the storage SOP classes and transfer syntaxes offered.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
@@ -12,7 +13,10 @@
 #include "gateway/listen/batch_tracker.h"
 #include "gateway/listen/spool.h"
 #include "gateway/listen/store_scp.h"
+#include "gateway/listen/storage_contexts.h"
 #include "gateway/release/release_target.h"
+#include "gateway/tls/tls_files.h"
+#include "rules/standard_tables.h"
 #include "tests/support/test_support.h"
 
 using namespace rwd;
@@ -65,6 +69,52 @@ TEST_CASE("release target: dicom:// and http(s)://; credentials never in the URL
   REQUIRE(c.ok());
   CHECK(*c == "user:secret");
   CHECK(MakeRemoteSink(*d, "", "MYAE", RetryPolicy{})->target() == "dicom://RESEARCH@10.1.2.3:11112");
+  CHECK_FALSE(d->node.tls);
+  auto s = ParseReleaseTarget("dicoms://RESEARCH@pacs.example.org:2762");
+  REQUIRE(s.ok());
+  CHECK(s->node.tls);
+  CHECK(s->node.host == "pacs.example.org");
+  CHECK(s->node.port == 2762);
+  CHECK(MakeRemoteSink(*s, "", "MYAE", RetryPolicy{})->target() == "dicoms://RESEARCH@pacs.example.org:2762");
+}
+
+TEST_CASE("TLS files: all three or none; the private key owner-only") {
+  TempDir t;
+  for (const char* f : {"c.pem", "k.pem", "ca.pem"}) WriteText(t.File(f), "x\n");
+  ::chmod(t.File("k.pem").c_str(), 0600);
+  CHECK(CheckTlsFiles({}, "--tls-").ok());
+  Status partial = CheckTlsFiles({t.File("c.pem"), t.File("k.pem"), ""}, "--tls-");
+  CHECK(partial.code() == ErrorCode::kInvalidArgument);
+  CHECK(partial.message().find("--tls-ca") != std::string::npos);
+  CHECK(CheckTlsFiles({t.File("c.pem"), t.File("k.pem"), t.File("ca.pem")}, "--tls-").ok());
+  CHECK(CheckTlsFiles({t.File("c.pem"), t.File("k.pem"), t.File("nope.pem")}, "--tls-").code() == ErrorCode::kIoError);
+  for (mode_t loose : {0640, 0604}) {
+    ::chmod(t.File("k.pem").c_str(), loose);
+    CHECK(CheckTlsFiles({t.File("c.pem"), t.File("k.pem"), t.File("ca.pem")}, "--release-tls-").code() ==
+          ErrorCode::kUnsafe);
+  }
+}
+
+TEST_CASE("listen offers every storage SOP class of DCMTK and of PS3.6, and no DICOMDIR or Storage Commitment") {
+  const std::vector<std::string>& offered = AcceptedStorageSopClasses();
+  CHECK(std::is_sorted(offered.begin(), offered.end()));
+  auto has = [&](const std::string& uid) { return std::binary_search(offered.begin(), offered.end(), uid); };
+  for (int i = 0; i < numberOfDcmAllStorageSOPClassUIDs; ++i) CHECK(has(dcmAllStorageSOPClassUIDs[i]));
+  for (const rules::StorageSopClass& c : rules::StandardStorageSopClasses()) CHECK_MESSAGE(has(c.uid), c.name);
+  CHECK(offered.size() > static_cast<size_t>(numberOfDcmAllStorageSOPClassUIDs));
+  CHECK(has("1.2.840.10008.5.1.4.1.1.6.3"));  // Photoacoustic Image Storage (2023), unknown to DCMTK 3.6.7
+  CHECK_FALSE(has("1.2.840.10008.1.3.10"));   // Media Storage Directory Storage
+  CHECK_FALSE(has("1.2.840.10008.1.20.1"));   // Storage Commitment Push Model
+  CHECK_FALSE(has("1.2.840.10008.1.1"));      // Verification: its own context
+  // Transfer syntaxes: the uncompressed ones first, every encapsulated one DCMTK stores, no JPIP.
+  const std::vector<std::string>& ts = StorableTransferSyntaxes();
+  REQUIRE(ts.size() > 3);
+  CHECK(ts[0] == UID_LittleEndianExplicitTransferSyntax);
+  for (const char* uid : {UID_RLELosslessTransferSyntax, UID_JPEGProcess14SV1TransferSyntax, UID_JPEGLSLosslessTransferSyntax,
+                          UID_JPEG2000TransferSyntax, UID_HEVCMain10ProfileLevel5_1TransferSyntax,
+                          UID_DeflatedExplicitVRLittleEndianTransferSyntax})
+    CHECK(std::find(ts.begin(), ts.end(), uid) != ts.end());
+  CHECK(std::find(ts.begin(), ts.end(), UID_JPIPReferencedTransferSyntax) == ts.end());
 }
 
 TEST_CASE("allow-list: AE[@host] entries") {
