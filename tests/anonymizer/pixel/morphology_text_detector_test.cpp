@@ -4,7 +4,6 @@
 
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <opencv2/imgproc.hpp>
 
 #include "anonymizer/pixel/frame_image.h"
@@ -97,16 +96,4 @@ TEST_CASE("real images without text give nothing the detector is sure of") {
     CAPTURE(path);
     for (const TextCandidate& c : detector.Detect(Display(path))) CHECK_FALSE(c.sure());
   }
-}
-
-TEST_CASE("a 512 x 512 slice costs about a millisecond") {
-  const cv::Mat ct = Display(Pydicom("693_J2KI.dcm"));
-  const MorphologyTextDetector detector;
-  detector.Detect(ct);
-  const auto start = std::chrono::steady_clock::now();
-  constexpr int kRuns = 50;
-  for (int i = 0; i < kRuns; ++i) detector.Detect(ct);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / kRuns;
-  MESSAGE("detector: ", ms, " ms per 512x512 CT slice");
-  CHECK(ms < 10.0);  // generous: shared build machines are noisy
 }
