@@ -32,7 +32,9 @@ constexpr int kSectors = 8;
 // sector (kSectors x radii, NaN where a sector has too little uniform tissue
 // at a radius). A ring is there at every angle; a thin anatomical layer at
 // about the same radius (skin, fat under an elliptical outline) is not.
-std::vector<std::vector<double>> RadialResiduals(const cv::Mat& m, int radii) {
+// `bins`: per pixel, sector * radii + radius (-1 outside), the same for
+// every slice (RadiusSectorBins).
+std::vector<std::vector<double>> RadialResiduals(const cv::Mat& m, int radii, const std::vector<int>& bins) {
   std::vector<std::vector<double>> profiles(kSectors, std::vector<double>(radii, std::nan("")));
   cv::Mat smooth, mean, sq, mean_sq, median;
   cv::blur(m, smooth, cv::Size(3, 3));
@@ -52,21 +54,16 @@ std::vector<std::vector<double>> RadialResiduals(const cv::Mat& m, int radii) {
   if (sds.size() < 200) return profiles;
   const float sd_limit = 4 * QuantileF(std::move(sds), 0.5);
   std::vector<double> sum(kSectors * radii, 0), n(kSectors * radii, 0);
-  const double cy = (m.rows - 1) / 2.0, cx = (m.cols - 1) / 2.0;
   for (int r = 0; r < m.rows; ++r) {
     const float* p = m.ptr<float>(r);
     const float* md = median.ptr<float>(r);
     const uint8_t* t = tissue.ptr<uint8_t>(r);
     const float* s = sd.ptr<float>(r);
+    const int* b = bins.data() + static_cast<size_t>(r) * m.cols;
     for (int c = 0; c < m.cols; ++c) {
-      if (!t[c] || s[c] > sd_limit) continue;
-      const int k = static_cast<int>(std::lround(std::hypot(r - cy, c - cx)));
-      if (k >= radii) continue;
-      double a = std::atan2(r - cy, c - cx);
-      if (a < 0) a += 2 * std::numbers::pi;
-      const int sector = std::min(kSectors - 1, static_cast<int>(a / (2 * std::numbers::pi) * kSectors));
-      sum[sector * radii + k] += p[c] - md[c];
-      n[sector * radii + k] += 1;
+      if (b[c] < 0 || !t[c] || s[c] > sd_limit) continue;
+      sum[b[c]] += p[c] - md[c];
+      n[b[c]] += 1;
     }
   }
   for (int sector = 0; sector < kSectors; ++sector)
@@ -77,6 +74,22 @@ std::vector<std::vector<double>> RadialResiduals(const cv::Mat& m, int radii) {
   return profiles;
 }
 
+// Per pixel: sector * radii + radius about the image centre, -1 beyond.
+std::vector<int> RadiusSectorBins(int rows, int columns, int radii) {
+  std::vector<int> bins(static_cast<size_t>(rows) * columns, -1);
+  const double cy = (rows - 1) / 2.0, cx = (columns - 1) / 2.0;
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < columns; ++c) {
+      const int k = static_cast<int>(std::lround(std::hypot(r - cy, c - cx)));
+      if (k >= radii) continue;
+      double a = std::atan2(r - cy, c - cx);
+      if (a < 0) a += 2 * std::numbers::pi;
+      const int sector = std::min(kSectors - 1, static_cast<int>(a / (2 * std::numbers::pi) * kSectors));
+      bins[static_cast<size_t>(r) * columns + c] = sector * radii + k;
+    }
+  return bins;
+}
+
 }  // namespace
 
 CheckResult CheckRing(const SeriesVolume& v, const Thresholds& t) {
@@ -85,7 +98,8 @@ CheckResult CheckRing(const SeriesVolume& v, const Thresholds& t) {
   const int radii = std::min(v.rows, v.columns) / 2;
   const std::vector<size_t> sample = SampleSlices(v.slices.size(), 16);
   std::vector<std::vector<std::vector<double>>> residual(sample.size());
-  ForEachSlice(sample.size(), [&](size_t k) { residual[k] = RadialResiduals(SliceMat(v, sample[k]), radii); });
+  const std::vector<int> bins = RadiusSectorBins(v.rows, v.columns, radii);
+  ForEachSlice(sample.size(), [&](size_t k) { residual[k] = RadialResiduals(SliceMat(v, sample[k]), radii, bins); });
   double worst = 0;
   int radii_seen = 0;
   for (int k = kMinRadius; k < radii; ++k) {
