@@ -10,14 +10,15 @@ namespace rwd::db {
 namespace {
 
 // The newest decision of every series (by its new UIDs) of the runs before
-// ?1 that has a group; only a 64-hex group is trusted.
+// ?1 whose qc JSON names a group; only a 64-hex group is trusted. One scan
+// of series_checks, the series by primary key (linear in the history).
 constexpr std::string_view kQcHistory =
-    "SELECT g.qc_group, g.new_series_uid, c.check_name, c.value FROM series_checks c"
-    " JOIN (SELECT max(id) AS id, json_extract(qc, '$.group') AS qc_group, new_series_uid FROM series"
-    "       WHERE run_id < ?1 AND qc IS NOT NULL AND length(json_extract(qc, '$.group')) = 64"
-    "       AND ltrim(json_extract(qc, '$.group'), '0123456789abcdef') = ''"
-    "       GROUP BY new_study_uid, new_series_uid) g ON c.series_id = g.id"
-    " WHERE c.value IS NOT NULL AND c.verdict <> 'na'";
+    "SELECT json_extract(s.qc, '$.group'), s.new_series_uid, c.check_name, c.value"
+    " FROM series_checks c JOIN series s ON s.id = c.series_id"
+    " WHERE c.value IS NOT NULL AND c.verdict <> 'na' AND s.run_id < ?1"
+    " AND length(json_extract(s.qc, '$.group')) = 64"
+    " AND ltrim(json_extract(s.qc, '$.group'), '0123456789abcdef') = ''"
+    " AND s.id IN (SELECT max(id) FROM series WHERE run_id < ?1 GROUP BY new_study_uid, new_series_uid)";
 
 }  // namespace
 
