@@ -48,12 +48,12 @@ constexpr std::string_view kStagedSeries =
 
 constexpr std::string_view kStagedOfSeries =
     "SELECT id, source_path, sha256_in, staging_path, output_path, new_sop_uid, modality,"
-    " sop_class_uid, facts, patient, size_out, hmac_series_uid, source_sealed FROM objects"
+    " sop_class_uid, facts, patient, size_out, hmac_series_uid, source_sealed, sha256_out FROM objects"
     " WHERE run_id = ?1 AND state = 'staged' AND new_study_uid = ?2 AND new_series_uid = ?3 ORDER BY id";
 
 constexpr std::string_view kStagedById =
     "SELECT id, source_path, sha256_in, staging_path, output_path, new_sop_uid, modality,"
-    " sop_class_uid, facts, patient, size_out, hmac_series_uid, source_sealed FROM objects WHERE id = ?1 AND state = 'staged'";
+    " sop_class_uid, facts, patient, size_out, hmac_series_uid, source_sealed, sha256_out FROM objects WHERE id = ?1 AND state = 'staged'";
 
 constexpr std::string_view kReleaseRest =
     "UPDATE objects SET state = ?5, reason_code = ?6, reason = ?7, stage = coalesce(?8, stage),"
@@ -65,7 +65,7 @@ constexpr std::string_view kSetSeriesCounts = "UPDATE series SET released = ?2, 
 
 constexpr std::string_view kReleasedFiles =
     "SELECT staging_path, output_path, size_out, coalesce(json_extract(facts, '$.redacted'), 0), sha256_out,"
-    " new_sop_uid FROM objects"
+    " new_sop_uid, id FROM objects"
     " WHERE series_id = ?1 AND state = 'released' ORDER BY id";
 
 constexpr std::string_view kInsertSeries =
@@ -360,6 +360,7 @@ StagedObject ReadStaged(Statement& st) {
   o.size_out = st.ColumnInt64(10);
   o.hmac_series_uid = st.ColumnText(11);
   o.source_sealed = st.ColumnText(12);
+  o.sha256_out = st.ColumnText(13);
   return o;
 }
 }  // namespace
@@ -405,8 +406,8 @@ Status ProvenanceStore::ForEachReleasedFile(int64_t series_id, const std::functi
     Result<bool> row = st->Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return Status::Ok();
-    fn({st->ColumnText(0), st->ColumnText(1), st->ColumnText(4), st->ColumnText(5), st->ColumnInt64(2),
-        static_cast<int>(st->ColumnInt64(3))});
+    fn({st->ColumnInt64(6), st->ColumnText(0), st->ColumnText(1), st->ColumnText(4), st->ColumnText(5),
+        st->ColumnInt64(2), static_cast<int>(st->ColumnInt64(3))});
   }
 }
 

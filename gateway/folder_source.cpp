@@ -6,6 +6,16 @@
 namespace rwd::gateway {
 namespace fs = std::filesystem;
 
+std::string EntryError(const std::string& path, bool regular, bool directory, bool link,
+                       const std::string& canonical_root, bool follow_links) {
+  std::error_code ec;
+  if (!regular)
+    return directory ? "symbolic link to a folder: not followed" : "not a regular file (device, socket or broken link)";
+  if (!follow_links && link && fs::weakly_canonical(path, ec).string().rfind(canonical_root, 0) != 0)
+    return "symbolic link to a file outside the input folder: not followed (--follow-links reads it)";
+  return "";
+}
+
 FolderSource::FolderSource(std::string root, std::vector<std::string> exclude, bool follow_links)
     : root_(std::move(root)), exclude_(std::move(exclude)), follow_links_(follow_links) {}
 
@@ -55,13 +65,8 @@ void FolderSource::Walk(const std::function<void(SourceItem)>& emit) const {
         continue;
       }
       SourceItem item{entry.path().string(), rel(entry.path()), ""};
-      if (!entry.is_regular_file(sec)) {
-        item.error = entry.is_directory(sec) ? "symbolic link to a folder: not followed"
-                                             : "not a regular file (device, socket or broken link)";
-      } else if (!follow_links_ && entry.is_symlink(sec) &&
-                 fs::weakly_canonical(entry.path(), sec).string().rfind(canonical_root, 0) != 0) {
-        item.error = "symbolic link to a file outside the input folder: not followed (--follow-links reads it)";
-      }
+      item.error = EntryError(item.path, entry.is_regular_file(sec), entry.is_directory(sec), entry.is_symlink(sec),
+                              canonical_root, follow_links_);
       emit(std::move(item));
     }
     // Deterministic order helps people compare runs.

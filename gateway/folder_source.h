@@ -15,6 +15,15 @@ struct SourceItem {
   int64_t mtime_ns = 0;  // set by the pipeline (stat) before the object stages; 0 = unknown
 };
 
+// Why the walk cannot read `path` (empty: it can): not a regular file, or a
+// link to a file outside the root (`canonical_root`, ending in '/') when
+// links are not followed. Shared by the walk and by sharded runs
+// (list_source.h), so both refuse the same entries.
+// `regular`, `directory`: what the entry is once links are followed;
+// `link`: the entry itself is a symbolic link.
+std::string EntryError(const std::string& path, bool regular, bool directory, bool link,
+                       const std::string& canonical_root, bool follow_links);
+
 class FolderSource {
  public:
   // Paths under `exclude` (e.g. an output folder inside the input) are not walked.

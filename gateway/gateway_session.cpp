@@ -61,7 +61,9 @@ int OpenSession(const SessionArgs& a, Session& s) {
     s.remote = MakeRemoteSink(*target, credentials, a.calling_ae, RetryPolicy{});
     s.target = s.remote->target();
   } else {
-    s.target = fs::absolute(a.output).string();
+    // One spelling of the folder for every run: rows and the manifest check compare paths under it.
+    s.target = fs::absolute(a.output).lexically_normal().string();
+    while (s.target.size() > 1 && s.target.back() == '/') s.target.pop_back();
   }
 
   std::error_code ec;
@@ -72,8 +74,11 @@ int OpenSession(const SessionArgs& a, Session& s) {
   auto lock = WorkdirLock::Acquire(a.workdir);
   if (!lock.ok()) return Fail(lock.status().code() == ErrorCode::kUnsafe ? kExitBusy : kExitFatal, lock.status().message());
   s.lock.emplace(std::move(lock).value());
+  const std::string key_dir = a.key_dir.empty() ? a.workdir : a.key_dir;
   s.key_path = !a.key.empty() ? a.key : !s.profile.key_file.empty() ? s.profile.key_file
-                                                                     : (fs::path(a.workdir) / "project.key").string();
+                                                                     : (fs::path(key_dir) / "project.key").string();
+  if (!a.create_keys && !fs::exists(s.key_path, ec))
+    return Fail(kExitUsage, "no key at " + s.key_path + ": run `rwdgate plan` with this --workdir (and --key) first");
   auto key = anon::LoadOrCreateKey(s.key_path);
   if (!key.ok()) {
     if (!workdir_existed) fs::remove_all(a.workdir, ec);  // leave nothing behind for a refused start
@@ -86,12 +91,14 @@ int OpenSession(const SessionArgs& a, Session& s) {
   s.record_paths_hmac = a.record_paths != "clear";
   s.follow_links = a.follow_links;
   // The manifest's signing key: made on the first run, like the project key.
-  auto signing = LoadSigningKey(a.workdir);
+  auto signing = LoadSigningKey(key_dir);
   if (!signing.ok()) {
-    if (fs::exists(fs::path(a.workdir) / kSigningKeyFile)) return Fail(kExitUsage, signing.status().message());
-    auto made = CreateSigningKey(a.workdir, false);
+    if (fs::exists(fs::path(key_dir) / kSigningKeyFile)) return Fail(kExitUsage, signing.status().message());
+    if (!a.create_keys)
+      return Fail(kExitUsage, "no manifest signing key in " + key_dir + ": run `rwdgate plan` with this --workdir first");
+    auto made = CreateSigningKey(key_dir, false);
     if (!made.ok()) return Fail(kExitFatal, made.status().message());
-    signing = LoadSigningKey(a.workdir);
+    signing = LoadSigningKey(key_dir);
     if (!signing.ok()) return Fail(kExitFatal, signing.status().message());
     s.signing_created = true;
   }
@@ -152,6 +159,9 @@ Result<RunSummary> RunPass(Session& s, const PassOptions& pass) {
   opt.follow_links = s.follow_links;
   if (s.record_paths_hmac) opt.path_key = s.key_bytes;
   if (!s.remote) opt.signing_key_pem = s.signing_key_pem;
+  opt.files = pass.files;
+  opt.no_overwrite = pass.no_overwrite;
+  opt.staging_name = pass.staging_name;
   Pipeline pipeline(s.profile, *s.ids, *s.store, opt);
   auto summary = pipeline.Run(*run_id);
   if (!summary.ok()) {

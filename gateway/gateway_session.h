@@ -30,6 +30,14 @@ struct SessionArgs {
   bool follow_links = false;          // read links to files outside the input
   std::string record_paths = "hmac";  // hmac | clear: how objects.source_path is stored
   std::vector<std::string> argv;
+  // Sharded runs: the folder holding the default key (project.key) and the
+  // manifest signing key, i.e. the main work dir while `workdir` is the
+  // shard's; empty: `workdir`.
+  std::string key_dir;
+  // False (shards): a missing key or signing key is a usage error instead of
+  // being made, so that shards started at once cannot make different keys
+  // (`rwdgate plan` makes them).
+  bool create_keys = true;
 };
 
 struct Session {
@@ -58,6 +66,10 @@ struct PassOptions {
   int workers = 0;  // 0: the number of cores
   bool progress = false;
   bool incremental = false, verify = false;
+  // Sharded runs: PipelineOptions::files, no_overwrite, staging_name.
+  const std::vector<std::string>* files = nullptr;
+  bool no_overwrite = false;
+  std::string staging_name = ".rwdgate-staging";
 };
 
 // One run over `input_dir`: BeginRun, the pipeline, EndRun, log lines.

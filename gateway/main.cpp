@@ -1,5 +1,5 @@
 // rwdgate: de-identification and data-quality curation gateway for
-// real-world radiology data. Commands: run, listen, report, profile check|explain|diff,
+// real-world radiology data. Commands: run, plan, merge, listen, report, profile check|explain|diff,
 // keygen --sign, verify.
 #include <malloc.h>
 #include <CLI/CLI.hpp>
@@ -11,6 +11,8 @@
 #include "gateway/profile_command.h"
 #include "gateway/report/run_report.h"
 #include "gateway/run_command.h"
+#include "gateway/shard/merge_command.h"
+#include "gateway/shard/plan_command.h"
 #include "gateway/verify_command.h"
 
 namespace {
@@ -43,7 +45,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) run.session.argv.push_back(argv[i]);
   CLI::App* run_cmd = app.add_subcommand("run", "De-identify a folder export into a cohort folder");
   run_cmd->add_option("--profile", run.session.profile, "Profile YAML (e.g. profiles/basic.yaml)")->required();
-  run_cmd->add_option("--input", run.input, "Folder tree exported from the PACS")->required();
+  run_cmd->add_option("--input", run.input, "Folder tree exported from the PACS (or --plan with --shard)");
+  run_cmd->add_option("--plan", run.plan, "A plan made by rwdgate plan: run one of its shards");
+  run_cmd->add_option("--shard", run.shard, "The shard to run (0..N-1; work dir WORKDIR/shards/I)")->check(CLI::NonNegativeNumber);
   AddTargetOptions(run_cmd, run.session);
   run_cmd->add_option("--workers", run.workers, "Parallel workers (default: number of cores)")->check(CLI::Range(0, 256));
   run_cmd->add_option("--incremental", run.incremental,
@@ -57,6 +61,26 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--record-paths", run.session.record_paths,
                       "How source paths are stored: hmac (keyed HMAC + sealed with the key; default) or clear")
       ->check(CLI::IsMember({"hmac", "clear"}));
+
+  rwd::gateway::PlanArgs plan;
+  CLI::App* plan_cmd = app.add_subcommand("plan", "Split an export into shards (whole studies, balanced by bytes)");
+  plan_cmd->add_option("--input", plan.input, "Folder tree exported from the PACS")->required();
+  plan_cmd->add_option("--shards", plan.shards, "Number of shards")->required()->check(CLI::Range(1, 100000));
+  plan_cmd->add_option("--out", plan.out, "Plan folder to write (0700; it lists input paths)")->required();
+  plan_cmd->add_option("--workdir", plan.workdir, "Work dir of the sharded run: its key and signing key are made here");
+  plan_cmd->add_option("--key", plan.key, "Project secret key file (created 0600 when missing)");
+  plan_cmd->add_option("--workers", plan.workers, "Threads reading headers (default: number of cores)")
+      ->check(CLI::Range(0, 256));
+  plan_cmd->add_flag("--follow-links", plan.follow_links, "Read symbolic links to files outside the input folder");
+  plan_cmd->add_flag("--json", plan.json, "Print the plan's summary as one JSON object");
+
+  rwd::gateway::MergeArgs merge;
+  merge.argv = run.session.argv;
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Merge the shards' provenance into the work dir's database");
+  merge_cmd->add_option("--workdir", merge.workdir, "Work dir of the sharded run (default ./rwdgate-work)");
+  merge_cmd->add_option("--plan", merge.plan, "The plan (default: the one the shards ran)");
+  merge_cmd->add_option("--key", merge.key, "The project key the shards used (default WORKDIR/project.key)");
+  merge_cmd->add_flag("--json", merge.json, "Print the result as one JSON object");
 
   rwd::gateway::report::ReportArgs report;
   CLI::App* report_cmd = app.add_subcommand("report", "Rebuild a run's report and manifest from the database");
@@ -111,6 +135,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("verify", "Check a released cohort against its signed manifest; exit 0 only when all holds");
   verify_cmd->add_option("dir", verify.dir, "The release folder (holds manifest.jsonl)")->required();
   verify_cmd->add_option("--pubkey", verify.pubkey, "Public key to trust (default DIR/manifest.pub.pem)");
+  verify_cmd->add_option("--workdir", verify.workdir,
+                         "Also check the provenance rows of this work dir against the manifest lines they recorded");
 
   try {
     app.parse(argc, argv);
@@ -119,6 +145,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (run_cmd->parsed()) return rwd::gateway::RunCommand(run);
+  if (plan_cmd->parsed()) return rwd::gateway::PlanCommand(plan);
+  if (merge_cmd->parsed()) return rwd::gateway::MergeCommand(merge);
   if (report_cmd->parsed()) return rwd::gateway::report::ReportCommand(report);
   if (listen_cmd->parsed()) return rwd::gateway::ListenCommand(listen);
   if (check_cmd->parsed()) return rwd::gateway::ProfileCheckCommand(prof);

@@ -15,11 +15,14 @@
 #include "gateway/bounded_queue.h"
 #include "gateway/folder_sink.h"
 #include "gateway/folder_source.h"
+#include "gateway/manifest_rows.h"
 #include "gateway/progress.h"
 #include "gateway/provenance_writer.h"
 #include "gateway/cohort/cohort_stage.h"
 #include "gateway/recovery.h"
 #include "gateway/safe_dirs.h"
+#include "gateway/shard/list_source.h"
+#include "gateway/source_path_id.h"
 #include "gateway/release/folder_release_sink.h"
 #include "gateway/release/series_release.h"
 #include "gateway/run_state.h"
@@ -41,8 +44,7 @@ namespace {
 
 // objects.source_path: the path in clear, or (with a path key) its keyed HMAC.
 std::string StoredSourcePath(const std::vector<uint8_t>& path_key, const std::string& rel) {
-  if (path_key.empty()) return rel;
-  return "hmac:" + ToHex(HmacSha256(path_key, "source path:" + rel));
+  return SourcePathId(path_key, rel);
 }
 
 // Shared by the object workers of one run.
@@ -173,8 +175,9 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
   if (!made.ok()) return made;
   ::chmod(options_.quarantine_dir.c_str(), 0700);
   auto staging = options_.remote_sink ? StagingArea::OpenForRemote(options_.remote_sink->target(), options_.work_dir)
-                                      : StagingArea::Open(options_.output_dir, options_.work_dir);
+                                      : StagingArea::Open(options_.output_dir, options_.work_dir, options_.staging_name);
   if (!staging.ok()) return staging.status();
+  staging->set_no_overwrite(options_.no_overwrite);
   FolderReleaseSink folder_sink(*staging);
   ReleaseSink& sink = options_.remote_sink ? *options_.remote_sink : static_cast<ReleaseSink&>(folder_sink);
   auto recovered = Recover(store_, *staging, sink, options_.quarantine_dir, run_id);
@@ -185,9 +188,12 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
   FolderSink quarantine(options_.quarantine_dir);
   std::unique_ptr<ReleaseManifest> manifest;
   if (!options_.signing_key_pem.empty()) {
-    auto opened = ReleaseManifest::Open(staging->output_root(), run_id, profile_.sha256, options_.signing_key_pem);
+    auto opened = ReleaseManifest::Open(staging->output_root(), options_.work_dir, run_id, profile_.sha256,
+                                        options_.signing_key_pem);
     if (!opened.ok()) return opened.status();
     manifest = std::move(opened).value();
+    auto listed = AppendUnmanifestedRows(store_, staging->output_root(), *manifest);
+    if (!listed.ok()) return listed.status();
   }
   const int n = std::max(1, options_.workers);
   {
@@ -206,8 +212,11 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
             if (!writer.failed()) worker.Process(std::move(*item));
         });
       }
-      FolderSource source(options_.input_dir, options_.exclude, options_.follow_links);
-      source.Walk([&](SourceItem item) {
+      auto walk = [&](const std::function<void(SourceItem)>& emit) {
+        if (options_.files) ListSource(options_.input_dir, *options_.files, options_.follow_links).Walk(emit);
+        else FolderSource(options_.input_dir, options_.exclude, options_.follow_links).Walk(emit);
+      };
+      walk([&](SourceItem item) {
         struct stat st {};
         if (item.error.empty() && ::stat(item.path.c_str(), &st) == 0) {
           item.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -265,7 +274,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     if (failed) return first_error;
   }
   if (manifest) {
-    Status signed_ok = manifest->Finish();
+    Status signed_ok = FinishManifest(*manifest, store_);
     if (!signed_ok.ok()) return signed_ok;
   }
   // Empty folders of released series; files a remote target has not

@@ -44,6 +44,14 @@ struct PipelineOptions {
   std::shared_ptr<ReleaseSink> remote_sink;
   const Cohort* cohort = nullptr;                // only its objects are processed (NotInCohort)
   const IncrementalIndex* incremental = nullptr;  // inputs it knows unchanged are skipped
+  // Sharded runs (README "Sharded runs on a cluster"); all optional.
+  // The shard's files, relative to input_dir (shard/list_source.h); null: walk input_dir.
+  const std::vector<std::string>* files = nullptr;
+  // The output is shared with other shards: never replace a file in it (an
+  // object whose output path holds other bytes is quarantined).
+  bool no_overwrite = false;
+  // The staging folder's name when it must live in the output folder.
+  std::string staging_name = ".rwdgate-staging";
 };
 
 class Pipeline {

@@ -1,7 +1,11 @@
 #include "gateway/run_command.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <iostream>
+
+#include "gateway/shard/shard_plan.h"
 
 namespace rwd::gateway {
 namespace fs = std::filesystem;
@@ -22,8 +26,36 @@ bool Inside(const fs::path& child, const fs::path& parent) {
 }
 }  // namespace
 
-int RunCommand(const RunArgs& a) {
+int RunCommand(const RunArgs& args) {
   std::error_code ec;
+  RunArgs a = args;
+  std::vector<std::string> files;
+  if (!a.plan.empty() || a.shard >= 0) {
+    if (a.plan.empty() || a.shard < 0) return Fail(kExitUsage, "--plan and --shard go together");
+    auto plan = ReadPlan(a.plan);
+    if (!plan.ok()) return Fail(kExitUsage, plan.status().message());
+    if (!a.input.empty() && fs::weakly_canonical(a.input, ec) != fs::weakly_canonical(plan->input_dir, ec))
+      return Fail(kExitUsage, "--input differs from the plan's input " + plan->input_dir);
+    auto list = ReadShardList(a.plan, a.shard);
+    if (!list.ok()) return Fail(kExitUsage, list.status().message());
+    files = std::move(list).value();
+    a.input = plan->input_dir;
+    // The key and the signing key are the main work dir's (made by plan).
+    SessionArgs& s = a.session;
+    const fs::path shards = fs::path(s.workdir) / "shards";
+    fs::create_directories(shards, ec);
+    ::chmod(s.workdir.c_str(), 0700);
+    ::chmod(shards.c_str(), 0700);
+    s.key_dir = s.workdir;
+    s.create_keys = false;
+    s.workdir = (shards / std::to_string(a.shard)).string();
+    // For merge: which plan and key the shards ran (the same for all of them).
+    Status noted = RecordShardRunPaths(
+        shards.string(), {fs::absolute(a.plan).string(), s.key.empty() ? std::string() : fs::absolute(s.key).string()});
+    if (!noted.ok()) return Fail(kExitFatal, noted.message());
+  } else if (a.input.empty()) {
+    return Fail(kExitUsage, "give --input DIR, or --plan PLAN --shard I");
+  }
   const SessionArgs& sa = a.session;
   if (!fs::is_directory(a.input, ec)) return Fail(kExitUsage, "--input " + a.input + " is not a folder");
   if (!sa.output.empty() && (Inside(sa.output, a.input) || Inside(a.input, sa.output)))
@@ -42,6 +74,11 @@ int RunCommand(const RunArgs& a) {
   pass.progress = !a.json && !a.quiet;
   pass.incremental = !a.incremental.empty();
   pass.verify = a.incremental == "verify";
+  if (a.shard >= 0) {
+    pass.files = &files;
+    pass.no_overwrite = true;
+    pass.staging_name = ".rwdgate-staging-shard-" + std::to_string(a.shard);
+  }
   auto summary = RunPass(session, pass);
   if (!summary.ok()) return Fail(kExitFatal, "run failed: " + summary.status().ToString());
   if (a.json) {

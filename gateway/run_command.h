@@ -15,6 +15,12 @@ struct RunArgs {
   bool json = false;
   bool quiet = false;
   std::string incremental;  // "" off, "on", "verify" (--incremental[=verify])
+  // A sharded run (README "Sharded runs on a cluster"): shard `shard` of the
+  // plan folder `plan` (shard/shard_plan.h). Its files are the plan's, its
+  // work dir WORKDIR/shards/<shard>/, the key and signing key WORKDIR's; the
+  // output is shared with the other shards and never overwritten.
+  std::string plan;
+  int shard = -1;
 };
 
 // Returns the process exit code: 0 completed (even with quarantined

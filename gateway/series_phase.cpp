@@ -1,6 +1,7 @@
 #include "gateway/series_phase.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/crypto.h"
@@ -50,7 +51,20 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
   series.run_id = run_id;
   series.key = key;
   std::string hmac_series;
+  // Sharded runs share the output: a file already at an object's path is
+  // compared (after the series stages, which may rewrite the object) and,
+  // with other bytes, is a collision: held back, never overwritten.
+  const bool check_collisions = env_.staging.no_overwrite() && !env_.sink.records_deliveries();
+  struct Existing {
+    size_t member;
+    std::string path, sha256;
+    int64_t size;
+  };
+  std::vector<Existing> existing;
   Status read = env_.store.ForEachStaged(run_id, key, [&](db::StagedObject&& o) {
+    struct stat st {};
+    if (check_collisions && ::lstat(o.output_path.c_str(), &st) == 0)
+      existing.push_back({series.members.size(), o.output_path, o.sha256_out, o.size_out});
     if (series.members.empty()) {
       series.patient = o.patient;
       series.modality = o.modality;
@@ -80,6 +94,20 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
       decided_by = stage->name();
       break;
     }
+  }
+
+  for (Existing& e : existing) {
+    if (fate.quarantine_series) break;
+    auto d = series.decisions.find(e.member);
+    if (d != series.decisions.end() && d->second.rewritten) {
+      e.sha256 = d->second.rewritten->sha256_out;
+      e.size = d->second.rewritten->size_out;
+    }
+    if (OtherBytesAt(e.path, e.size, e.sha256))
+      series.Quarantine(e.member, ErrorCode::kUnsafe,
+                        "output collision: another object's file (other bytes) is at this object's output path;"
+                        " not overwritten",
+                        "release");
   }
 
   // The series' output folder must be safe to write before its release is
@@ -156,8 +184,7 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
     e.study_uid = key.study_uid;
     e.series_uid = key.series_uid;
     e.sop_uid = f.new_sop_uid;
-    auto line = env_.manifest->Append(std::move(e));
-    if (!line.ok()) appended = line.status();
+    appended = env_.manifest->Append(f.object_id, std::move(e));
   });
   if (!listed.ok()) return listed;
   return appended;

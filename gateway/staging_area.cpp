@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <vector>
 
+#include "core/crypto.h"
 #include "gateway/safe_dirs.h"
 
 namespace rwd::gateway {
@@ -32,7 +34,26 @@ bool WriteAll(int fd, std::span<const uint8_t> head, std::span<const uint8_t> ta
   return true;
 }
 
-Result<StagingArea> StagingArea::Open(const std::string& output_dir, const std::string& work_dir) {
+bool OtherBytesAt(const std::string& path, int64_t size, const std::string& sha256) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return false;
+  if (!S_ISREG(st.st_mode) || st.st_size != size) return true;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return true;
+  std::vector<uint8_t> bytes(static_cast<size_t>(size));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return done != bytes.size() || Sha256Hex(bytes) != sha256;
+}
+
+Result<StagingArea> StagingArea::Open(const std::string& output_dir, const std::string& work_dir,
+                                      const std::string& staging_name) {
   std::error_code ec;
   fs::create_directories(output_dir, ec);
   if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + output_dir + ": " + ec.message());
@@ -41,7 +62,7 @@ Result<StagingArea> StagingArea::Open(const std::string& output_dir, const std::
     return Status::Error(ErrorCode::kIoError, "cannot stat the output or the work dir: " + std::string(std::strerror(errno)));
   // rename(2) works only within one file system.
   const bool beside = out_st.st_dev == work_st.st_dev;
-  const std::string base = beside ? work_dir : output_dir, name = beside ? "staging" : ".rwdgate-staging";
+  const std::string base = beside ? work_dir : output_dir, name = beside ? "staging" : staging_name;
   Status made = MakeDirsNoFollow(base, name, 0700);  // de-identified but not yet checked by the series stages
   if (!made.ok()) return made;
   const std::string root = base + "/" + name;
@@ -123,11 +144,42 @@ Result<std::string> StagingArea::Write(const std::string& rel, std::span<const u
 Status StagingArea::Promote(const std::string& staging_path, const std::string& output_path) {
   Status s = EnsureParent(output_path);
   if (!s.ok()) return s;
+  if (no_overwrite_) return PromoteNoReplace(staging_path, output_path);
   if (::rename(staging_path.c_str(), output_path.c_str()) == 0) return Status::Ok();
   const int err = errno;
   struct stat st {};
   if (err == ENOENT && ::stat(output_path.c_str(), &st) == 0) return Status::Ok();  // moved before a crash
   return Status::Error(ErrorCode::kIoError, "cannot move a staged file into the output: " + std::string(std::strerror(err)));
+}
+
+Status StagingArea::PromoteNoReplace(const std::string& staging_path, const std::string& output_path) {
+  if (::renameat2(AT_FDCWD, staging_path.c_str(), AT_FDCWD, output_path.c_str(), RENAME_NOREPLACE) == 0)
+    return Status::Ok();
+  const int err = errno;
+  struct stat st {};
+  if (err == ENOENT && ::stat(output_path.c_str(), &st) == 0) return Status::Ok();  // moved before a crash
+  if (err != EEXIST)
+    return Status::Error(ErrorCode::kIoError, "cannot move a staged file into the output: " + std::string(std::strerror(err)));
+  // Someone else's file is there: the same bytes are the same release.
+  struct stat staged {};
+  if (::stat(staging_path.c_str(), &staged) != 0)
+    return Status::Error(ErrorCode::kIoError, "the staged file is gone: " + std::string(std::strerror(errno)));
+  const auto bytes = [](const std::string& p) {
+    std::vector<uint8_t> b;
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return b;
+    uint8_t buf[1 << 16];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) b.insert(b.end(), buf, buf + n);
+    ::close(fd);
+    return b;
+  };
+  const auto mine = bytes(staging_path);
+  if (static_cast<int64_t>(mine.size()) == staged.st_size && !OtherBytesAt(output_path, staged.st_size, Sha256Hex(mine))) {
+    ::unlink(staging_path.c_str());
+    return Status::Ok();
+  }
+  return Status::Error(ErrorCode::kUnsafe, "output collision: another file is at this object's output path; not overwritten");
 }
 
 Result<int> StagingArea::Clear() {

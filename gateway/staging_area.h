@@ -21,12 +21,22 @@ class StagingArea {
  public:
   // Chooses the staging root for `output_dir` and `work_dir` and creates it
   // (and the output folder) when absent.
-  static Result<StagingArea> Open(const std::string& output_dir, const std::string& work_dir);
+  // `name`: the staging folder's name when it has to live in the output
+  // (sharded runs share one output: each shard has its own).
+  static Result<StagingArea> Open(const std::string& output_dir, const std::string& work_dir,
+                                  const std::string& name = ".rwdgate-staging");
   // For a remote release target (release_sink.h): staging is WORKDIR/staging
   // and output paths are named under `target` (a URL, never a folder
   // written to); Promote must not be called.
   static Result<StagingArea> OpenForRemote(const std::string& target, const std::string& work_dir);
-  StagingArea(StagingArea&& other) noexcept : root_(std::move(other.root_)), output_(std::move(other.output_)) {}
+  StagingArea(StagingArea&& other) noexcept
+      : root_(std::move(other.root_)), output_(std::move(other.output_)), no_overwrite_(other.no_overwrite_) {}
+
+  // Sharded runs share the output: Promote then never replaces a file. A
+  // file already there with the same bytes counts as released (a rerun);
+  // other bytes are an output collision (kUnsafe), and both files stay.
+  void set_no_overwrite(bool on) { no_overwrite_ = on; }
+  bool no_overwrite() const { return no_overwrite_; }
 
   // Writes the object's bytes (head then tail) to a new staging file for
   // `rel_path` (relative output path) and returns its full path. A partial
@@ -61,10 +71,16 @@ class StagingArea {
  private:
   StagingArea(std::string root, std::string output) : root_(std::move(root)), output_(std::move(output)) {}
   Status EnsureParent(const std::string& path);
+  Status PromoteNoReplace(const std::string& staging_path, const std::string& output_path);
   std::string root_, output_;
+  bool no_overwrite_ = false;
   std::mutex mu_;
   std::unordered_set<std::string> dirs_;  // folders known to exist
 };
+
+// True when the file at `path` exists and its bytes differ from those of
+// size `size` and SHA-256 (hex) `sha256`: an output collision.
+bool OtherBytesAt(const std::string& path, int64_t size, const std::string& sha256);
 
 // Writes head + tail to `fd` (writev, short writes retried). False on error (errno set).
 bool WriteAll(int fd, std::span<const uint8_t> head, std::span<const uint8_t> tail);

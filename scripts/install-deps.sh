@@ -31,6 +31,7 @@ TEST_PKGS=(
   mricron-data opencv-data       # head MRI and face cascades (defacing)
   chromium                       # the cohort report opened headless, offline (report_e2e_test)
   orthanc orthanc-dicomweb       # a real PACS peer for the network tests (C-STORE, STOW-RS)
+  slurm-wlm munge                # a local Slurm cluster for the sharded-run test (slurm_e2e_test)
 )
 
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes (--fuzz).
