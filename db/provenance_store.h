@@ -215,6 +215,15 @@ class ProvenanceStore {
     std::vector<SeriesCheckRow> checks;
   };
   Result<std::vector<SeriesQcRow>> ListSeriesQc(int64_t run_id);
+  // The QC history cohort grading reads (provenance_store_qc.cpp): every
+  // non-na check value of the newest decision of each series decided by a
+  // run before `before_run` whose series.qc names a group (an HMAC). `fn`
+  // must not call back into the store.
+  struct QcHistoryRow {
+    std::string group, series_uid, check;
+    double value = 0;
+  };
+  Status ForEachQcHistory(int64_t before_run, const std::function<void(QcHistoryRow&&)>& fn);
   struct ReleasedFile {
     int64_t object_id = 0;
     std::string staging_path, output_path, sha256_out, new_sop_uid;

@@ -64,6 +64,8 @@ struct ObjectContext {
   ObjectFacts facts;               // for the series stages (geometry)
   std::vector<db::Finding> findings;
   int pixel_regions_redacted = 0;  // burned-in text boxes filled
+  bool pixels_changed = false;     // the pixel stage wrote changed pixels back
+  std::string qc_group;            // QcGroupOf the original header (an HMAC)
 };
 
 }  // namespace rwd::gateway

@@ -88,6 +88,8 @@ std::string ObjectFacts::ToJson() const {
   if (!image_type.empty()) j["it"] = image_type;
   if (!frame_of_reference.empty()) j["for"] = frame_of_reference;
   if (pixel_regions_redacted) j["redacted"] = pixel_regions_redacted;
+  if (pixels_changed) j["changed"] = true;
+  if (!qc_group.empty()) j["qcg"] = qc_group;
   // Values come from a de-identified header and may hold any bytes: never throw.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -109,6 +111,8 @@ ObjectFacts ObjectFacts::FromJson(const std::string& text) {
   f.image_type = j.value("it", std::string());
   f.frame_of_reference = j.value("for", std::string());
   f.pixel_regions_redacted = j.value("redacted", 0);
+  f.pixels_changed = j.value("changed", false);
+  f.qc_group = j.value("qcg", std::string());
   } catch (const nlohmann::json::exception&) {
     return ObjectFacts{};
   }

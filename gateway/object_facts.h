@@ -21,6 +21,10 @@ struct ObjectFacts {
   std::string frame_of_reference;   // the new FrameOfReferenceUID
   int pixel_regions_redacted = 0;   // burned-in boxes filled by the pixel stage
   std::optional<double> gantry_tilt;  // GantryDetectorTilt
+  // The QC cohort group (site + scanner model + protocol) as a keyed HMAC
+  // (64 hex digits) of the original header's values; "" when unknown.
+  std::string qc_group;
+  bool pixels_changed = false;  // the pixel stage changed pixels (boxes, overlay bits)
 
   // Reads the facts from a (de-identified) dataset.
   static ObjectFacts From(const DicomFile& file);

@@ -242,9 +242,15 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     if (!keys.ok()) return keys.status();
     CutCache cuts;
     const std::string reports = options_.work_dir + "/reports/run-" + std::to_string(run_id);
+    // Cohort QC grades against what earlier runs decided (one snapshot for the run).
+    auto history = QcHistory::Load(store_, run_id);
+    if (!history.ok()) return history.status();
     std::vector<SeriesStageFactory> stages = {
         [] { return std::make_unique<GeometryStage>(); },
-        [&] { return std::make_unique<VolumeStage>(profile_, store_, cuts, reports); }};
+        [&] {
+          return std::make_unique<VolumeStage>(profile_, store_, cuts, reports,
+                                                   OriginalSource{options_.input_dir, &options_.path_key}, &*history);
+        }};
     for (const SeriesStageFactory& f : options_.series_stages) stages.push_back(f);
     SeriesPhaseEnv env{store_, *staging, quarantine, options_.input_dir, options_.path_key, tally, sink, manifest.get()};
     std::atomic<size_t> next{0};

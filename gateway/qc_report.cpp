@@ -20,12 +20,23 @@ Result<std::string> WriteQcReport(db::ProvenanceStore& store, int64_t run_id, co
     s["verdict"] = qc.is_object() ? qc.value("verdict", "na") : "na";
     s["flags"] = qc.is_object() && qc.contains("flags") ? qc["flags"] : nlohmann::json::array();
     s["pixels_checked"] = qc.is_object() && qc.value("pixels_checked", false);
+    const nlohmann::json basis = qc.is_object() && qc.contains("basis") && qc["basis"].is_object()
+                                     ? qc["basis"]
+                                     : nlohmann::json::object();
     nlohmann::json checks = nlohmann::json::array();
     for (const auto& c : r.checks) {
-      checks.push_back({{"name", c.name},
-                        {"value", c.value ? nlohmann::json(*c.value) : nlohmann::json(nullptr)},
-                        {"threshold", c.threshold ? nlohmann::json(*c.threshold) : nlohmann::json(nullptr)},
-                        {"verdict", c.verdict}});
+      nlohmann::json check = {{"name", c.name},
+                              {"value", c.value ? nlohmann::json(*c.value) : nlohmann::json(nullptr)},
+                              {"threshold", c.threshold ? nlohmann::json(*c.threshold) : nlohmann::json(nullptr)},
+                              {"verdict", c.verdict}};
+      // How the threshold was set: "absolute", or "cohort z, n=N" (with the z).
+      if (c.verdict != "na") {
+        const auto b = basis.find(c.name);
+        check["basis"] = b != basis.end() && b->is_object() ? b->value("basis", "absolute") : "absolute";
+        if (b != basis.end() && b->is_object() && b->contains("z")) check["z"] = (*b)["z"];
+        if (b != basis.end() && b->is_object() && b->contains("cohort_n")) check["cohort_n"] = (*b)["cohort_n"];
+      }
+      checks.push_back(std::move(check));
     }
     s["checks"] = std::move(checks);
     series.push_back(std::move(s));

@@ -3,7 +3,9 @@
 // for programs (issue "Image quality control"):
 //   {"run_id": N, "series": [{"series_uid": "<new SeriesInstanceUID>", "modality": "MR",
 //     "state": "released", "verdict": "fail", "flags": ["missing_slice"],
-//     "pixels_checked": true, "checks": [{"name", "value", "threshold", "verdict"}]}]}
+//     "pixels_checked": true, "checks": [{"name", "value", "threshold", "verdict",
+//     "basis": "absolute" | "cohort z, n=25", "z", "cohort_n"}]}]}
+// (basis, and z / cohort_n when a cohort history existed, on checks that are not na).
 // New UIDs and check names only: never an identifier.
 #include <string>
 

@@ -6,7 +6,7 @@
 
 #include "core/crypto.h"
 #include "core/log.h"
-#include "core/sealed_text.h"
+#include "gateway/original_reader.h"
 #include "gateway/release/series_release.h"
 
 namespace rwd::gateway {
@@ -18,25 +18,9 @@ SeriesWorker::SeriesWorker(SeriesPhaseEnv env, const std::vector<SeriesStageFact
 // The original bytes, re-read from the input and checked against the hash
 // taken at ingest (the input may have changed since).
 Result<std::string> SeriesWorker::QuarantineOriginal(const db::StagedObject& o) {
-  std::string rel = o.source_path;
-  if (!o.source_sealed.empty()) {
-    auto opened = OpenSealedText(env_.path_key, o.source_sealed);
-    if (!opened.ok()) return Status::Error(ErrorCode::kIoError, "the source path does not open with this key");
-    rel = *opened;
-  }
-  const std::string path = env_.input_dir + "/" + rel;
-  std::vector<uint8_t> bytes;
-  {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::Error(ErrorCode::kIoError, "the original is no longer readable");
-    uint8_t buf[1 << 16];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) bytes.insert(bytes.end(), buf, buf + n);
-    ::close(fd);
-    if (n < 0) return Status::Error(ErrorCode::kIoError, "the original is no longer readable");
-  }
-  if (Sha256Hex(bytes) != o.sha256_in) return Status::Error(ErrorCode::kIoError, "the original changed since it was read");
-  return env_.quarantine.Write(o.sha256_in + ".dcm", bytes);
+  auto bytes = ReadOriginal(o, {env_.input_dir, &env_.path_key});
+  if (!bytes.ok()) return bytes.status();
+  return env_.quarantine.Write(o.sha256_in + ".dcm", *bytes);
 }
 
 // One held-back object: the original to the quarantine, the staged copy gone.
@@ -91,7 +75,8 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
     m.object_id = o.id;
     m.facts = {f.position, f.orientation, f.pixel_spacing, f.slice_thickness, f.instance_number, f.rows, f.columns,
                f.frames, f.pixel_regions_redacted, f.gantry_tilt, series.Intern(f.image_type),
-               series.Intern(f.frame_of_reference)};
+               series.Intern(f.frame_of_reference), series.Intern(f.qc_group),
+               f.pixels_changed || f.pixel_regions_redacted > 0};
     series.members.push_back(m);
   });
   if (!read.ok()) return read;

@@ -36,6 +36,8 @@ struct SliceFacts {
   int pixel_regions_redacted = 0;
   std::optional<double> gantry_tilt;
   std::string_view image_type, frame_of_reference;  // valid while the SeriesContext lives
+  std::string_view qc_group;                        // ObjectFacts::qc_group (interned too)
+  bool pixels_changed = false;                      // the object phase changed its pixels
 };
 
 struct SeriesMember {

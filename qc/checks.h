@@ -36,10 +36,13 @@ CheckResult CheckHuAir(const SeriesVolume& v, const Thresholds& t);
 CheckResult CheckHuFat(const SeriesVolume& v, const Thresholds& t);
 CheckResult CheckCtNoise(const SeriesVolume& v, const Thresholds& t);
 CheckResult CheckMetal(const SeriesVolume& v, const Thresholds& t);
+CheckResult CheckRing(const SeriesVolume& v, const Thresholds& t);
+CheckResult CheckPadding(const SeriesVolume& v, const Thresholds& t);
 
 // MR.
 CheckResult CheckSnr(const SeriesVolume& v, const Thresholds& t);
 CheckResult CheckGhosting(const SeriesVolume& v, const Thresholds& t);
+CheckResult CheckInu(const SeriesVolume& v, const Thresholds& t);
 CheckResult CheckEfc(const SeriesVolume& v, const Thresholds& t);
 CheckResult CheckFber(const SeriesVolume& v, const Thresholds& t);
 CheckResult CheckCjv(const SeriesVolume& v, const Thresholds& t);

@@ -28,7 +28,9 @@ const std::vector<Entry>& Entries() {
       {"z_coverage", CheckZCoverage, true},        {"motion", CheckMotion, true},
       {"hu_air", CheckHuAir, true},                {"hu_fat", CheckHuFat, true},
       {"ct_noise", CheckCtNoise, true},            {"metal", CheckMetal, true},
+      {"ring", CheckRing, true},                   {"padding", CheckPadding, true},
       {"snr", CheckSnr, true},                     {"ghosting", CheckGhosting, true},
+      {"inu", CheckInu, true},
       {"efc", CheckEfc, true},                     {"fber", CheckFber, true},
       {"cjv", CheckCjv, true},
   };

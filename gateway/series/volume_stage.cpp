@@ -12,6 +12,7 @@
 #include "anonymizer/deface/defacer.h"
 #include "core/crypto.h"
 #include "core/series_volume_builder.h"
+#include "gateway/series/original_pixels.h"
 #include "gateway/staging_area.h"
 #include "qc/run_qc.h"
 
@@ -58,13 +59,39 @@ Result<db::RewrittenObject> Rewrite(int64_t id, const std::string& path, DicomFi
   return db::RewrittenObject{id, ToHex(sha.Finish()), static_cast<int64_t>(parts->size())};
 }
 
-nlohmann::json Num(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+// How a check was graded, as qc.json says it: "absolute", or "cohort z,
+// n=25" when the robust z against 25 earlier series of the group decided.
+std::string Basis(const qc::CheckResult& c) {
+  if (c.basis == "cohort") return "cohort z, n=" + std::to_string(c.cohort_n);
+  return "absolute";
+}
 
-void Record(SeriesContext& series, const qc::SeriesQc& q, bool pixels, int redacted) {
-  for (const qc::CheckResult& c : q.checks) series.checks.push_back({c.name, c.value, c.threshold, qc::VerdictName(c.verdict)});
-  nlohmann::json j = {{"verdict", qc::VerdictName(q.verdict)}, {"flags", q.flags}, {"pixels_checked", pixels}};
-  if (redacted > 0) j["burned_in_boxes_filled_before_qc"] = redacted;
+void Record(SeriesContext& series, const qc::SeriesQc& q, bool pixels, int redacted, const std::string& group,
+            bool originals) {
+  nlohmann::json basis = nlohmann::json::object();
+  for (const qc::CheckResult& c : q.checks) {
+    series.checks.push_back({c.name, c.value, c.threshold, qc::VerdictName(c.verdict)});
+    if (c.verdict == qc::Verdict::kNa) continue;
+    nlohmann::json b = {{"basis", Basis(c)}};
+    if (c.z) b["z"] = *c.z;
+    if (c.cohort_n > 0) b["cohort_n"] = c.cohort_n;
+    basis[c.name] = std::move(b);
+  }
+  nlohmann::json j = {{"verdict", qc::VerdictName(q.verdict)}, {"flags", q.flags}, {"pixels_checked", pixels},
+                      {"basis", std::move(basis)}};
+  if (!group.empty()) j["group"] = group;  // an HMAC: the cohort key of later runs
+  if (redacted > 0) j["burned_in_boxes_filled"] = redacted;
+  if (pixels && originals) j["original_pixels_reloaded"] = true;
   series.qc_json = j.dump();
+}
+
+// The series' QC group: the one its objects share, else "" (no cohort).
+std::string GroupOf(const SeriesContext& series) {
+  if (series.members.empty()) return "";
+  const std::string_view g = series.members.front().facts.qc_group;
+  for (const SeriesMember& m : series.members)
+    if (m.facts.qc_group != g) return "";
+  return std::string(g);
 }
 
 }  // namespace
@@ -115,6 +142,7 @@ SeriesVolume GeometryFromFacts(const SeriesContext& series) {
 SeriesResult VolumeStage::Run(SeriesContext& series) {
   const bool ct_mr = series.modality == "CT" || series.modality == "MR";
   const bool deface = profile_.options.clean_recognizable_visual_features && ct_mr;
+  const std::string group = GroupOf(series);
   int redacted = 0;
   size_t voxels = 0;
   for (const SeriesMember& m : series.members) {
@@ -125,7 +153,7 @@ SeriesResult VolumeStage::Run(SeriesContext& series) {
   if (!decode || voxels > kMaxVoxels) {
     const SeriesVolume geometry = GeometryFromFacts(series);
     const qc::SeriesQc q = qc::RunGeometryQc(geometry, profile_.qc);
-    Record(series, q, false, redacted);
+    Record(series, q, false, redacted, group, false);
     if (q.quarantine) return SeriesResult::Quarantine(ErrorCode::kUnsafe, q.QuarantineReason());
     if (deface && voxels > kMaxVoxels)
       return SeriesResult::Quarantine(ErrorCode::kUnsafe, "defacing: series too large to decode and check for a face");
@@ -152,7 +180,7 @@ SeriesResult VolumeStage::Run(SeriesContext& series) {
   if (!volume.ok()) {
     // Not a volume (e.g. mixed sizes, colour): geometry checks only.
     const qc::SeriesQc q = qc::RunGeometryQc(GeometryFromFacts(series), profile_.qc);
-    Record(series, q, false, redacted);
+    Record(series, q, false, redacted, group, false);
     if (q.quarantine) return SeriesResult::Quarantine(ErrorCode::kUnsafe, q.QuarantineReason());
     if (deface)
       return SeriesResult::Quarantine(volume.status().code(),
@@ -160,8 +188,31 @@ SeriesResult VolumeStage::Run(SeriesContext& series) {
                                           volume.status().message() + ")");
     return SeriesResult::Continue();
   }
-  const qc::SeriesQc q = qc::RunQc(*volume, profile_.qc, nullptr);
-  Record(series, q, true, redacted);
+  qc::CohortStats scratch;
+  const qc::CohortStats* cohort = history_ ? history_->For(group, series.key.series_uid, scratch) : nullptr;
+  // QC on the original pixels: the slices of objects the pixel stage changed
+  // are swapped for their originals' while QC runs.
+  std::vector<size_t> changed;
+  for (size_t i = 0; i < series.members.size(); ++i)
+    if (series.members[i].facts.pixels_changed) changed.push_back(i);
+  OriginalPixels originals;
+  Status swapped = originals.SwapIn(*volume, changed, [&](size_t i) -> Result<DicomFile> {
+    auto staged = store_.StagedById(series.members[i].object_id);
+    if (!staged.ok()) return staged.status();
+    auto bytes = ReadOriginal(*staged, originals_);
+    if (!bytes.ok()) return bytes.status();
+    return DicomFile::Parse(*bytes);
+  });
+  const qc::SeriesQc q = qc::RunQc(*volume, profile_.qc, cohort);
+  originals.Restore(*volume);
+  Record(series, q, true, redacted, group, !changed.empty() && swapped.ok());
+  if (!changed.empty() && !swapped.ok()) {
+    // QC saw the staged (redacted) pixels: said in series.qc, never silent.
+    nlohmann::json j = nlohmann::json::parse(series.qc_json);
+    j["original_pixels_reloaded"] = false;
+    j["original_pixels_error"] = ErrorCodeName(swapped.code());
+    series.qc_json = j.dump();
+  }
   if (q.quarantine) return SeriesResult::Quarantine(ErrorCode::kUnsafe, q.QuarantineReason());
   if (!deface) return SeriesResult::Continue();
   return Deface(series, *volume, files, paths);

@@ -61,6 +61,7 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
 
   for (const anon::pixel::PixelFinding& f : report->findings) o.findings.push_back({name(), f.kind, Detail(f).dump()});
   o.pixel_regions_redacted = report->regions_redacted;
+  o.pixels_changed = report->pixels_changed;
   if (report->regions_found > 0 || report->pixels_changed || o.burned_in.at_risk) {
     const nlohmann::json summary = {{"frames", report->frames},
                                     {"regions_found", report->regions_found},

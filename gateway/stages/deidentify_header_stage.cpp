@@ -2,9 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gateway/qc_group.h"
+
 namespace rwd::gateway {
 
 StageResult DeidentifyHeaderStage::Run(ObjectContext& o) {
+  o.qc_group = QcGroupOf(o.dicom->dataset(), ids_);  // from the original header, before it changes
   auto r = deid_.Apply(*o.dicom);
   if (!r.ok()) return StageResult::Quarantine(r.status().code(), r.status().message());
   o.header = std::move(r).value();

@@ -8,12 +8,13 @@ namespace rwd::gateway {
 // safely quarantines the object.
 class DeidentifyHeaderStage : public Stage {
  public:
-  DeidentifyHeaderStage(const rules::Profile& profile, const anon::KeyedIds& ids) : deid_(profile, ids) {}
+  DeidentifyHeaderStage(const rules::Profile& profile, const anon::KeyedIds& ids) : deid_(profile, ids), ids_(ids) {}
   const char* name() const override { return "deidentify"; }
   StageResult Run(ObjectContext& object) override;
 
  private:
   anon::HeaderDeidentifier deid_;
+  const anon::KeyedIds& ids_;
 };
 
 }  // namespace rwd::gateway

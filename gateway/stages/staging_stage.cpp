@@ -38,6 +38,8 @@ StageResult StagingStage::Run(ObjectContext& o) {
   const std::string sha_out = ToHex(sha.Finish());
   o.facts = ObjectFacts::From(*o.dicom);
   o.facts.pixel_regions_redacted = o.pixel_regions_redacted;
+  o.facts.pixels_changed = o.pixels_changed;
+  o.facts.qc_group = o.qc_group;
   std::string existing;
   auto written = staging_.Write(rel, o.out.head, o.out.tail, &existing);
   if (!written.ok() && written.status().code() == ErrorCode::kDuplicate) {

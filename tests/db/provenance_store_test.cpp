@@ -497,3 +497,59 @@ TEST_CASE("MarkStaleRunsInterrupted ends runs left running by a crash") {
 
 }  // namespace
 }  // namespace rwd::db
+
+namespace rwd::db {
+namespace {
+
+// One decided series with one check value and the given qc JSON.
+void DecideOne(ProvenanceStore& store, int64_t run, const std::string& series_uid, const std::string& qc_json,
+               double noise) {
+  SeriesRecord r;
+  r.key = {"2.25.1", series_uid};
+  r.hmac_series_uid = Hex64(42);
+  r.modality = "CT";
+  r.qc_json = qc_json;
+  r.checks = {{"ct_noise", noise, 35.0, "pass"}, {"snr", std::nullopt, std::nullopt, "na"}};
+  auto id = store.DecideSeries(run, r, {});
+  REQUIRE_MESSAGE(id.ok(), id.status().ToString());
+}
+
+}  // namespace
+
+TEST_CASE("QC history: the newest decision of each series of earlier runs, by group; bad groups and na values left out") {
+  TempDir t;
+  auto store = OpenStore(t.File("p.db"));
+  const std::string group = Hex64(9);
+  const std::string with_group = R"({"verdict":"pass","group":")" + group + "\"}";
+  auto run1 = store->BeginRun(TestRun());
+  REQUIRE(run1.ok());
+  DecideOne(*store, *run1, "2.25.10", with_group, 10);
+  DecideOne(*store, *run1, "2.25.11", R"({"verdict":"pass","group":"Synthetic Hospital"})", 99);  // not an HMAC
+  DecideOne(*store, *run1, "2.25.12", R"({"verdict":"pass"})", 98);                             // no group
+  REQUIRE(store->EndRun(*run1, "completed", "").ok());
+  auto run2 = store->BeginRun(TestRun());
+  REQUIRE(run2.ok());
+  DecideOne(*store, *run2, "2.25.10", with_group, 12);  // the same series again: its newest value counts
+  REQUIRE(store->EndRun(*run2, "completed", "").ok());
+  auto run3 = store->BeginRun(TestRun());
+  REQUIRE(run3.ok());
+  DecideOne(*store, *run3, "2.25.13", with_group, 50);  // this run: not history for itself
+
+  auto rows = [&](int64_t before) {
+    std::vector<ProvenanceStore::QcHistoryRow> out;
+    REQUIRE(store->ForEachQcHistory(before, [&](ProvenanceStore::QcHistoryRow&& r) { out.push_back(std::move(r)); }).ok());
+    return out;
+  };
+  const auto h3 = rows(*run3);
+  REQUIRE(h3.size() == 1);
+  CHECK(h3[0].group == group);
+  CHECK(h3[0].series_uid == "2.25.10");
+  CHECK(h3[0].check == "ct_noise");
+  CHECK(h3[0].value == 12);
+  const auto h2 = rows(*run2);
+  REQUIRE(h2.size() == 1);
+  CHECK(h2[0].value == 10);
+  CHECK(rows(*run1).empty());
+}
+
+}  // namespace rwd::db

@@ -161,14 +161,47 @@ TEST_CASE("N/2 ghost: flagged motion_ghosting only") {
   Expect("mr-sag-ghost-0.15", Ch2Series(Plane::kSagittal, 0.01, 2, 0.15), {"motion_ghosting"});
 }
 
-TEST_CASE("metal with streaks: flagged metal_streak only") {
-  SeriesVolume small = CtHeadPhantom(), big = small, filling = small;
-  AddMetal(small, 2.5, 2);
-  Expect("ct-metal-2.5mm-2sl", small, {"metal_streak"}, Level{"metal", kWarn});
-  AddMetal(filling, 1.5, 1);  // a filling of about 3 x 3 x 3 mm
-  Expect("ct-metal-1.5mm-1sl", filling, {"metal_streak"}, Level{"metal", kWarn});
-  AddMetal(big, 6, 6);
-  Expect("ct-metal-6mm-6sl", big, {"metal_streak"}, Level{"metal", kFail});
+TEST_CASE("metal with streaks: flagged metal_streak only, graded by the streaks") {
+  SeriesVolume weak = CtHeadPhantom(), strong = weak, filling = weak, clean_metal = weak;
+  AddMetal(weak, 2.5, 2, 60);  // faint beams
+  Expect("ct-metal-2.5mm-streaks-60", weak, {"metal_streak"}, Level{"metal", kWarn});
+  AddMetal(filling, 1.5, 1, 60);  // a filling of about 3 x 3 x 3 mm, faint beams
+  Expect("ct-metal-1.5mm-streaks-60", filling, {"metal_streak"}, Level{"metal", kWarn});
+  AddMetal(strong, 6, 6, 300);
+  Expect("ct-metal-6mm-streaks-300", strong, {"metal_streak"}, Level{"metal", kFail});
+  // Metal without streaks (as after metal artefact reduction): no flag.
+  AddMetal(clean_metal, 6, 6, 0);
+  Expect("ct-metal-6mm-no-streaks", clean_metal, {});
+}
+
+TEST_CASE("rings about the isocentre: flagged ring_artefact only") {
+  SeriesVolume faint = CtHeadPhantom(), strong = faint, chest = CtBodyPhantom();
+  AddRings(faint, 20);
+  Expect("ct-head-rings-20", faint, {"ring_artefact"}, Level{"ring", kWarn});
+  AddRings(strong, 50);
+  Expect("ct-head-rings-50", strong, {"ring_artefact"}, Level{"ring", kFail});
+  AddRings(chest, 50);
+  Expect("ct-chest-rings-50", chest, {"ring_artefact"}, Level{"ring", kFail});
+}
+
+TEST_CASE("padding inside the reconstruction circle: flagged padding_in_fov only") {
+  SeriesVolume thin = CtHeadPhantom(), wide = thin;
+  BlankFov(thin, 0.05);  // a strip of 5 % of the width at the right edge, in the air
+  Expect("ct-head-blank-5pc", thin, {"padding_in_fov"}, Level{"padding", kWarn});
+  BlankFov(wide, 0.15);
+  Expect("ct-head-blank-15pc", wide, {"padding_in_fov"}, Level{"padding", kFail});
+}
+
+TEST_CASE("intensity non-uniformity (bias field): flagged intensity_nonuniformity only") {
+  SeriesVolume mild = Ch2Series(Plane::kAxial), strong = mild, sagittal = Ch2Series(Plane::kSagittal);
+  AddBias(mild, 0.3);  // intensity 0.7 to 1.3 across the image
+  Expect("mr-axial-bias-0.3", mild, {"intensity_nonuniformity"}, Level{"inu", kWarn});
+  AddBias(strong, 0.6);
+  Expect("mr-axial-bias-0.6", strong, {"intensity_nonuniformity"}, Level{"inu", kFail});
+  // Sagittal, front to back. (At 0.6 the dim side also shrinks the head
+  // mask there: motion and ghosting then flag too.)
+  AddBias(sagittal, 0.3);
+  Expect("mr-sagittal-bias-0.3", sagittal, {"intensity_nonuniformity"}, Level{"inu", kWarn});
 }
 
 TEST_CASE("HU offset: flagged hu_miscalibrated only") {

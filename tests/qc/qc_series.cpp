@@ -320,7 +320,7 @@ void CropColumns(SeriesVolume& v, int columns) {
   v.voxels = std::move(out);
 }
 
-void AddMetal(SeriesVolume& v, double radius_mm, int slices) {
+void AddMetal(SeriesVolume& v, double radius_mm, int slices, double streak_hu) {
   const double px = (*v.slices.front().pixel_spacing)[0];
   const double cr = v.rows * 0.40, cc = v.columns * 0.5;  // inside the head/body, anterior of the centre
   const size_t first = v.slices.size() / 2;
@@ -338,8 +338,42 @@ void AddMetal(SeriesVolume& v, double radius_mm, int slices) {
         // Streaks: 12 beams, alternately dark and bright, fading with distance.
         const double angle = std::atan2(dy, dx);
         const double beam = std::cos(6 * angle);
-        if (std::abs(beam) > 0.97) x += static_cast<float>((beam > 0 ? -300 : 200) * std::exp(-d / 60.0));
+        if (std::abs(beam) > 0.97)
+          x += static_cast<float>((beam > 0 ? -streak_hu : streak_hu * 2 / 3) * std::exp(-d / 60.0));
       }
+  }
+}
+
+void AddRings(SeriesVolume& v, double amplitude_hu) {
+  const double cr = (v.rows - 1) / 2.0, cc = (v.columns - 1) / 2.0;
+  for (size_t s = 0; s < v.slices.size(); ++s) {
+    auto slice = v.slice(s);
+    for (int r = 0; r < v.rows; ++r)
+      for (int c = 0; c < v.columns; ++c) {
+        float& x = slice[static_cast<size_t>(r) * v.columns + c];
+        if (x < -500) continue;
+        const long d = std::lround(std::hypot(r - cr, c - cc));
+        if (d == 40 || d == 70 || d == 100) x += static_cast<float>(amplitude_hu);
+      }
+  }
+}
+
+void BlankFov(SeriesVolume& v, double fraction) {
+  const int from = static_cast<int>(std::lround(v.columns * (1 - fraction)));
+  for (size_t s = 0; s < v.slices.size(); ++s) {
+    auto slice = v.slice(s);
+    for (int r = 0; r < v.rows; ++r)
+      for (int c = from; c < v.columns; ++c) slice[static_cast<size_t>(r) * v.columns + c] = -3024;
+  }
+}
+
+void AddBias(SeriesVolume& v, double slope) {
+  const double half = v.columns / 2.0;
+  for (size_t s = 0; s < v.slices.size(); ++s) {
+    auto slice = v.slice(s);
+    for (int r = 0; r < v.rows; ++r)
+      for (int c = 0; c < v.columns; ++c)
+        slice[static_cast<size_t>(r) * v.columns + c] *= static_cast<float>(1 + slope * (c - half) / half);
   }
 }
 
@@ -369,6 +403,17 @@ void ShiftSlices(SeriesVolume& v, size_t first, int columns) {
         row[c] = from >= 0 && from < v.columns ? copy[from] : copy[c < columns ? 0 : v.columns - 1];
       }
     }
+    // The patient moved, not the reconstruction circle: padding shifted into
+    // the circle is air there, and the circle keeps its padding.
+    if (!v.facts.pixel_padding_value) continue;
+    const double cc = (v.columns - 1) / 2.0, cr = (v.rows - 1) / 2.0, radius = std::min(v.rows, v.columns) / 2.0;
+    for (int r = 0; r < v.rows; ++r)
+      for (int c = 0; c < v.columns; ++c) {
+        float& x = slice[static_cast<size_t>(r) * v.columns + c];
+        const bool outside = std::hypot(r - cr, c - cc) > radius;
+        if (outside) x = static_cast<float>(*v.facts.pixel_padding_value);
+        else if (x < -1500) x = -1000;
+      }
   }
 }
 

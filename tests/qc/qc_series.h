@@ -46,8 +46,20 @@ void JitterSpacing(SeriesVolume& v, double fraction, uint32_t seed);
 // Removes the first `columns` columns of every slice (the FOV cuts the body).
 void CropColumns(SeriesVolume& v, int columns);
 // A cylinder of metal (3071 HU) of `radius_mm` over `slices` slices from the
-// middle, with dark and bright streaks radiating from it.
-void AddMetal(SeriesVolume& v, double radius_mm, int slices);
+// middle, with 12 dark and bright streaks radiating from it, of `streak_hu`
+// next to the metal (dark -streak_hu, bright +2/3 of it), fading with
+// distance (0: metal without streaks, as after metal artefact reduction).
+void AddMetal(SeriesVolume& v, double radius_mm, int slices, double streak_hu = 300);
+// Concentric rings about the image centre on every slice: `amplitude_hu`
+// added on the 1-pixel-wide circles of radius 40, 70 and 100 pixels (a
+// detector channel out of calibration), inside the body only.
+void AddRings(SeriesVolume& v, double amplitude_hu);
+// Pixels of the right `fraction` of the reconstruction circle's width set
+// to the padding value -3024 on every slice (a blanked part of the FOV).
+void BlankFov(SeriesVolume& v, double fraction);
+// A multiplicative bias field: 1 + slope x (column - centre) / half-width
+// (a linear coil-sensitivity gradient across the image).
+void AddBias(SeriesVolume& v, double slope);
 // Every modality value shifted (a wrong RescaleIntercept).
 void OffsetHu(SeriesVolume& v, double hu);
 // A gantry tilt: column cosines turned by `degrees` about the row direction,
