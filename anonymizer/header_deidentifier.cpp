@@ -175,6 +175,9 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
       start = end + 1;
     }
 
+  // File Meta elements have no place in a dataset (PS3.10 7.1); there the
+  // dictionary rule would keep them, sender AE titles included.
+  ds.Walk([](ElementRef& e) { return e.tag().group == 0x0002 ? DicomItem::Visit::kRemove : DicomItem::Visit::kKeep; });
   Status s = DeidentifyItem(ds, 0, ctx);
   if (!s.ok()) return s;
 

@@ -61,3 +61,25 @@ TEST_CASE("elements of other groups in the meta header are not released, and the
     CHECK_FALSE(again->dataset().Has({0x0001, 0x0010}));
   }
 }
+
+TEST_CASE("File Meta elements found in the dataset are not released") {
+  SyntheticIds id;
+  const std::string token = "STRAYAE77";
+  Bytes file = Part10Header(id.sop_class, id.sop_instance);
+  Append(file, Element(0x0002, 0x0016, "AE", token));  // SourceApplicationEntityTitle, in the dataset
+  Append(file, IdentifyingElements(id));
+  anon::KeyedIds ids(std::vector<uint8_t>(32, 7));
+  for (const char* name : {"basic.yaml", "research.yaml", "retain-uids.yaml"}) {
+    CAPTURE(name);
+    auto profile = rules::LoadProfile(std::string(RWD_SOURCE_DIR) + "/profiles/" + name);
+    REQUIRE(profile.ok());
+    auto parsed = DicomFile::Parse(file);
+    REQUIRE(parsed.ok());
+    REQUIRE(parsed->dataset().Has({0x0002, 0x0016}));
+    anon::HeaderDeidentifier deid(*profile, ids);
+    REQUIRE(deid.Apply(*parsed).ok());
+    auto out = parsed->Serialize();
+    REQUIRE(out.ok());
+    CHECK(std::search(out->begin(), out->end(), token.begin(), token.end()) == out->end());
+  }
+}
