@@ -65,7 +65,7 @@ constexpr std::string_view kSetSeriesCounts = "UPDATE series SET released = ?2, 
 
 constexpr std::string_view kReleasedFiles =
     "SELECT staging_path, output_path, size_out, coalesce(json_extract(facts, '$.redacted'), 0), sha256_out,"
-    " new_sop_uid FROM objects"
+    " new_sop_uid, id FROM objects"
     " WHERE series_id = ?1 AND state = 'released' ORDER BY id";
 
 constexpr std::string_view kInsertSeries =
@@ -405,8 +405,8 @@ Status ProvenanceStore::ForEachReleasedFile(int64_t series_id, const std::functi
     Result<bool> row = st->Step();
     if (!row.ok()) return row.status();
     if (!row.value()) return Status::Ok();
-    fn({st->ColumnText(0), st->ColumnText(1), st->ColumnText(4), st->ColumnText(5), st->ColumnInt64(2),
-        static_cast<int>(st->ColumnInt64(3))});
+    fn({st->ColumnInt64(6), st->ColumnText(0), st->ColumnText(1), st->ColumnText(4), st->ColumnText(5),
+        st->ColumnInt64(2), static_cast<int>(st->ColumnInt64(3))});
   }
 }
 

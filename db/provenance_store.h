@@ -215,6 +215,7 @@ class ProvenanceStore {
   };
   Result<std::vector<SeriesQcRow>> ListSeriesQc(int64_t run_id);
   struct ReleasedFile {
+    int64_t object_id = 0;
     std::string staging_path, output_path, sha256_out, new_sop_uid;
     int64_t size_out = 0;
     int regions_redacted = 0;
@@ -249,6 +250,27 @@ class ProvenanceStore {
   Status ForEachFinishedInput(const std::string& input_dir, const std::string& profile_sha256,
                               const std::string& key_fingerprint,
                               const std::function<void(std::string&&, FinishedInput&&)>& fn);
+
+  // --- The release manifest's lines (provenance_store_manifest.cpp, schema 004) ---
+
+  // A released object as its manifest line records it.
+  struct ManifestedRow {
+    int64_t object_id = 0, run_id = 0, size_out = 0, seq = 0;  // seq 0: no manifest line yet
+    std::string output_path, sha256_out, study_uid, series_uid, sop_uid, profile_sha256, chain, time;
+  };
+  // Released rows of released series whose file is under `output_root` (an
+  // absolute folder, no trailing '/') and that no manifest lists yet: rows of
+  // a run killed before its manifest was written. By id.
+  Status ForEachUnmanifested(const std::string& output_root, const std::function<void(ManifestedRow&&)>& fn);
+  // Released rows under `output_root` that carry a manifest line, by seq.
+  Status ForEachManifested(const std::string& output_root, const std::function<void(ManifestedRow&&)>& fn);
+  struct ManifestLineRecord {
+    int64_t object_id = 0, seq = 0;
+    std::string chain, time;
+  };
+  // Records the manifest lines of released rows, in one transaction; a row
+  // takes its line once (the schema refuses a second).
+  Status RecordManifestLines(std::span<const ManifestLineRecord> lines);
 
  private:
   explicit ProvenanceStore(std::unique_ptr<SqliteDb> db);

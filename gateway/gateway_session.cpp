@@ -61,7 +61,9 @@ int OpenSession(const SessionArgs& a, Session& s) {
     s.remote = MakeRemoteSink(*target, credentials, a.calling_ae, RetryPolicy{});
     s.target = s.remote->target();
   } else {
-    s.target = fs::absolute(a.output).string();
+    // One spelling of the folder for every run: rows and the manifest check compare paths under it.
+    s.target = fs::absolute(a.output).lexically_normal().string();
+    while (s.target.size() > 1 && s.target.back() == '/') s.target.pop_back();
   }
 
   std::error_code ec;

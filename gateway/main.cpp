@@ -111,6 +111,8 @@ int main(int argc, char** argv) {
       app.add_subcommand("verify", "Check a released cohort against its signed manifest; exit 0 only when all holds");
   verify_cmd->add_option("dir", verify.dir, "The release folder (holds manifest.jsonl)")->required();
   verify_cmd->add_option("--pubkey", verify.pubkey, "Public key to trust (default DIR/manifest.pub.pem)");
+  verify_cmd->add_option("--workdir", verify.workdir,
+                         "Also check the provenance rows of this work dir against the manifest lines they recorded");
 
   try {
     app.parse(argc, argv);

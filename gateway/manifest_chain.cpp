@@ -22,9 +22,9 @@ std::string EntryContent(const ManifestEntry& e) {
   return j.dump();
 }
 
-std::string EndContent(int64_t count, int64_t run_id, std::string_view chain_head) {
+std::string EndContent(int64_t seq, int64_t count, int64_t run_id, std::string_view chain_head) {
   nlohmann::ordered_json j;
-  j["seq"] = count + 1;
+  j["seq"] = seq;
   j["type"] = "end";
   j["count"] = count;
   j["run_id"] = run_id;
@@ -59,17 +59,6 @@ std::optional<ChainedLine> SplitChain(std::string_view line) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
   out.content = std::string(line.substr(0, at)) + "}";
   return out;
-}
-
-std::optional<int64_t> FirstBrokenLink(std::span<const ManifestEntry> entries,
-                                       std::span<const std::string> stored_chains) {
-  std::string chain(kChainGenesis);
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (entries[i].seq != static_cast<int64_t>(i) + 1) return entries[i].seq;  // a row missing or added
-    chain = ChainNext(chain, EntryContent(entries[i]));
-    if (i >= stored_chains.size() || stored_chains[i] != chain) return entries[i].seq;
-  }
-  return std::nullopt;
 }
 
 }  // namespace rwd::gateway

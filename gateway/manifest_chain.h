@@ -2,6 +2,10 @@
 // The hash chain of a release manifest (manifest.jsonl), shared by the
 // writer, the verifier and the provenance database check.
 //
+// The file is a sequence of segments, one per run that released into the
+// folder: its object lines, then its final line. The chain runs on across
+// segments.
+//
 // Every line is one JSON object, written compactly, whose last member is
 // "chain": `content` is the line without `,"chain":"..."` (its closing brace
 // kept), and
@@ -10,7 +14,6 @@
 // reordering any line changes every chain value after it.
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
@@ -33,8 +36,10 @@ struct ManifestEntry {
 // The JSON content of an object line (no chain): deterministic, so that the
 // same entry always gives the same bytes (members in a fixed order).
 std::string EntryContent(const ManifestEntry& entry);
-// The content of the final line: {"seq":N+1,"type":"end","count":N,"run_id":R,"chain_head":H}.
-std::string EndContent(int64_t count, int64_t run_id, std::string_view chain_head);
+// The content of a run's final line, which closes its segment (the object
+// lines since the previous final line): {"seq":S,"type":"end","count":N,
+// "run_id":R,"chain_head":H}, H the chain of the segment's last object line.
+std::string EndContent(int64_t seq, int64_t count, int64_t run_id, std::string_view chain_head);
 
 std::string ChainNext(std::string_view previous_chain, std::string_view content);
 // `content` (a JSON object) with "chain" added as its last member.
@@ -46,12 +51,5 @@ struct ChainedLine {
 };
 std::optional<ChainedLine> SplitChain(std::string_view line);
 
-// For the provenance database: recomputes the chain over `entries` (in seq
-// order, as the objects rows hold them) and compares each value with
-// `stored_chains[i]`. Returns the seq of the first row whose stored chain is
-// not what its content gives (an edited, inserted or deleted row), or
-// nullopt when all agree. REQUIRES: equal sizes.
-std::optional<int64_t> FirstBrokenLink(std::span<const ManifestEntry> entries,
-                                       std::span<const std::string> stored_chains);
 
 }  // namespace rwd::gateway

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/crypto.h"
+#include "db/provenance_store.h"
 #include "gateway/manifest_chain.h"
 #include "gateway/release_manifest.h"
 
@@ -69,20 +70,18 @@ class Verifier {
     if (!s.ok()) Problem(VerifyProblem::Kind::kSignature, kManifestSignatureFile, s.message());
   }
 
-  // The chain and the final line; collects the listed files.
+  // The chain and the segments' final lines; collects the listed files (a
+  // path listed again by a later run: its newest line counts).
   void Lines(const std::string& manifest) {
     std::string chain(kChainGenesis);
     std::istringstream in(manifest);
     std::string line;
-    int64_t n = 0, objects = 0;
+    int64_t n = 0, objects = 0, segment = 0;
     bool ended = false;
     while (std::getline(in, line)) {
       ++n;
       const std::string where = "line " + std::to_string(n);
-      if (ended) {
-        Problem(VerifyProblem::Kind::kChain, kManifestFile, where + ": after the final line");
-        continue;
-      }
+      ended = false;
       auto split = SplitChain(line);
       if (!split) {
         Problem(VerifyProblem::Kind::kChain, kManifestFile, where + ": no chain value at the end of the line");
@@ -103,6 +102,7 @@ class Verifier {
       const std::string type = j["type"].is_string() ? j["type"].get<std::string>() : "";
       if (type == "object") {
         ++objects;
+        ++segment;
         if (!j.contains("path") || !j["path"].is_string() || !j.contains("sha256") || !j["sha256"].is_string() ||
             !j.contains("size") || !j["size"].is_number_unsigned()) {
           Problem(VerifyProblem::Kind::kChain, kManifestFile, where + ": object record without path, sha256 or size");
@@ -113,21 +113,72 @@ class Verifier {
           Problem(VerifyProblem::Kind::kManifest, kManifestFile, where + ": unsafe path");
           continue;
         }
-        if (!listed_.emplace(path, Listed{j["size"].get<uint64_t>(), j["sha256"].get<std::string>()}).second)
-          Problem(VerifyProblem::Kind::kManifest, path, where + ": listed twice");
+        listed_[path] = Listed{j["size"].get<uint64_t>(), j["sha256"].get<std::string>()};
+        lines_[n] = ListedLine{split->content, split->chain};
       } else if (type == "end") {
         ended = true;
-        const bool count_ok = j.contains("count") && j["count"].is_number_integer() && j["count"].get<int64_t>() == objects;
+        const bool count_ok = j.contains("count") && j["count"].is_number_integer() && j["count"].get<int64_t>() == segment;
         if (!count_ok) Problem(VerifyProblem::Kind::kChain, kManifestFile, where + ": count differs from the object lines");
         const std::string head = j.contains("chain_head") && j["chain_head"].is_string() ? j["chain_head"].get<std::string>() : "";
         if (head != before) Problem(VerifyProblem::Kind::kChain, kManifestFile, where + ": chain head differs");
         r_.chain_head = head;
+        segment = 0;
+        ++r_.segments;
       } else {
         Problem(VerifyProblem::Kind::kChain, kManifestFile, where + ": unknown record type");
       }
     }
     if (!ended) Problem(VerifyProblem::Kind::kChain, kManifestFile, "no final line (truncated manifest)");
-    r_.objects = objects;
+    r_.objects = static_cast<int64_t>(listed_.size());
+    r_.lines = objects;
+  }
+
+  // The provenance rows against the lines they recorded (schema 004): each
+  // row's line recomputed from the row must be the signed line with its seq.
+  void Rows(const std::string& workdir) {
+    const fs::path db_path = fs::path(workdir) / "rwdgate.db";
+    if (!fs::exists(db_path)) return Problem(VerifyProblem::Kind::kDatabase, db_path.string(), "no database");
+    auto store = db::ProvenanceStore::Open(db_path.string());
+    if (!store.ok()) return Problem(VerifyProblem::Kind::kDatabase, db_path.string(), store.status().message());
+    std::string root = fs::absolute(dir_).lexically_normal().string();  // as gateway_session spells it
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    std::map<int64_t, bool> seen;
+    Status listed = (*store)->ForEachManifested(root, [&](db::ProvenanceStore::ManifestedRow&& row) {
+      const std::string id = "object row " + std::to_string(row.object_id);
+      ManifestEntry e;
+      e.path = row.output_path.substr(root.size() + 1);
+      e.sha256 = row.sha256_out;
+      e.size = static_cast<uint64_t>(row.size_out);
+      e.study_uid = row.study_uid;
+      e.series_uid = row.series_uid;
+      e.sop_uid = row.sop_uid;
+      e.profile_sha256 = row.profile_sha256;
+      e.run_id = row.run_id;
+      e.time = row.time;
+      e.seq = row.seq;
+      auto line = lines_.find(row.seq);
+      if (line == lines_.end())
+        return Problem(VerifyProblem::Kind::kDatabase, id, "records manifest line " + std::to_string(row.seq) +
+                                                               ", which is not an object line of the manifest");
+      seen[row.seq] = true;
+      if (line->second.chain != row.chain)
+        return Problem(VerifyProblem::Kind::kDatabase, id,
+                       "its chain value differs from manifest line " + std::to_string(row.seq));
+      if (line->second.content != EntryContent(e))
+        return Problem(VerifyProblem::Kind::kDatabase, id,
+                       "differs from manifest line " + std::to_string(row.seq) + " (the row was edited)");
+      ++r_.rows_checked;
+    });
+    if (!listed.ok()) return Problem(VerifyProblem::Kind::kDatabase, db_path.string(), listed.message());
+    Status unlisted = (*store)->ForEachUnmanifested(root, [&](db::ProvenanceStore::ManifestedRow&& row) {
+      Problem(VerifyProblem::Kind::kDatabase, "object row " + std::to_string(row.object_id),
+              "released into this folder, in no manifest line (an interrupted run: the next run lists it)");
+    });
+    if (!unlisted.ok()) return Problem(VerifyProblem::Kind::kDatabase, db_path.string(), unlisted.message());
+    for (const auto& [seq, l] : lines_)
+      if (!seen.count(seq))
+        Problem(VerifyProblem::Kind::kDatabase, std::string(kManifestFile),
+                "line " + std::to_string(seq) + ": no database row records it (a row deleted or edited)");
   }
 
   void Files() {
@@ -166,6 +217,10 @@ class Verifier {
   fs::path dir_;
   VerifyReport& r_;
   std::map<std::string, Listed> listed_;
+  struct ListedLine {
+    std::string content, chain;
+  };
+  std::map<int64_t, ListedLine> lines_;  // object lines by seq
 };
 
 }  // namespace
@@ -178,6 +233,7 @@ const char* VerifyProblemName(VerifyProblem::Kind kind) {
     case VerifyProblem::Kind::kMissing: return "missing";
     case VerifyProblem::Kind::kAltered: return "altered";
     case VerifyProblem::Kind::kExtra: return "extra";
+    case VerifyProblem::Kind::kDatabase: return "database";
   }
   return "problem";
 }
@@ -194,6 +250,7 @@ VerifyReport VerifyRelease(const std::string& dir, const VerifyOptions& options)
     v.Signature(manifest, options);
     v.Lines(manifest);
     v.Files();
+    if (!options.workdir.empty()) v.Rows(options.workdir);
   } catch (const std::exception& e) {
     v.Problem(VerifyProblem::Kind::kManifest, kManifestFile, std::string("cannot be checked: ") + e.what());
   }

@@ -15,6 +15,7 @@
 #include "gateway/bounded_queue.h"
 #include "gateway/folder_sink.h"
 #include "gateway/folder_source.h"
+#include "gateway/manifest_rows.h"
 #include "gateway/progress.h"
 #include "gateway/provenance_writer.h"
 #include "gateway/cohort/cohort_stage.h"
@@ -185,9 +186,12 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
   FolderSink quarantine(options_.quarantine_dir);
   std::unique_ptr<ReleaseManifest> manifest;
   if (!options_.signing_key_pem.empty()) {
-    auto opened = ReleaseManifest::Open(staging->output_root(), run_id, profile_.sha256, options_.signing_key_pem);
+    auto opened = ReleaseManifest::Open(staging->output_root(), options_.work_dir, run_id, profile_.sha256,
+                                        options_.signing_key_pem);
     if (!opened.ok()) return opened.status();
     manifest = std::move(opened).value();
+    auto listed = AppendUnmanifestedRows(store_, staging->output_root(), *manifest);
+    if (!listed.ok()) return listed.status();
   }
   const int n = std::max(1, options_.workers);
   {
@@ -259,7 +263,7 @@ Result<RunSummary> Pipeline::Run(int64_t run_id) {
     if (failed) return first_error;
   }
   if (manifest) {
-    Status signed_ok = manifest->Finish();
+    Status signed_ok = FinishManifest(*manifest, store_);
     if (!signed_ok.ok()) return signed_ok;
   }
   // Empty folders of released series; files a remote target has not

@@ -1,6 +1,7 @@
 #include "gateway/release_manifest.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -8,6 +9,9 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <span>
 
 #include "core/crypto.h"
 
@@ -53,119 +57,300 @@ bool IsHex64(const std::string& s) {
   return true;
 }
 
-// Writes `data` to `path` through a temporary file, synced, then renamed.
-Status WriteFileAtomically(const std::string& path, std::string_view data, mode_t mode) {
+// Writes `data` to `path`.tmp, synced; the caller renames it into place.
+Status WriteTemporary(const std::string& path, std::string_view data, mode_t mode) {
   const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0) return IoError(tmp, "cannot create");
-  const bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) && ::fsync(fd) == 0;
+  bool ok = true;
+  for (size_t done = 0; ok && done < data.size();) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) return IoError(path, "cannot write");
+  if (!ok) return IoError(tmp, "cannot write");
   return Status::Ok();
 }
 
+Status RenameTemporary(const std::string& path) {
+  if (::rename((path + ".tmp").c_str(), path.c_str()) != 0) return IoError(path, "cannot rename into place");
+  return Status::Ok();
+}
+
+// The file's bytes; "" with `exists` false when there is none.
+Status ReadIfExists(const std::string& path, std::string& out, bool& exists) {
+  out.clear();
+  exists = false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return IoError(path, "cannot open");
+  }
+  exists = true;
+  char buf[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return IoError(path, "cannot read");
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+
+// The segment file holds one object per line: its row id, a tab, the entry.
+std::string SegmentLine(int64_t object_id, const ManifestEntry& e) {
+  nlohmann::ordered_json j;
+  j["path"] = e.path;
+  j["sha256"] = e.sha256;
+  j["size"] = e.size;
+  j["study_uid"] = e.study_uid;
+  j["series_uid"] = e.series_uid;
+  j["sop_uid"] = e.sop_uid;
+  j["profile_sha256"] = e.profile_sha256;
+  j["run_id"] = e.run_id;
+  j["time"] = e.time;
+  return std::to_string(object_id) + "\t" + j.dump() + "\n";
+}
+
+bool ParseSegmentLine(const std::string& line, int64_t& object_id, ManifestEntry& e) {
+  const size_t tab = line.find('\t');
+  if (tab == std::string::npos) return false;
+  const nlohmann::json j = nlohmann::json::parse(line.substr(tab + 1), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return false;
+  try {
+    object_id = std::stoll(line.substr(0, tab));
+    e.path = j.at("path").get<std::string>();
+    e.sha256 = j.at("sha256").get<std::string>();
+    e.size = j.at("size").get<uint64_t>();
+    e.study_uid = j.at("study_uid").get<std::string>();
+    e.series_uid = j.at("series_uid").get<std::string>();
+    e.sop_uid = j.at("sop_uid").get<std::string>();
+    e.profile_sha256 = j.at("profile_sha256").get<std::string>();
+    e.run_id = j.at("run_id").get<int64_t>();
+    e.time = j.at("time").get<std::string>();
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+// The chain value and seq of the manifest's last line, which must be a final line.
+Status LastLine(const std::string& manifest, std::string& chain, int64_t& seq) {
+  const Status bad = Status::Error(ErrorCode::kUnsafe, std::string(kManifestFile) +
+                                                           " does not end with a final line: not extended");
+  if (manifest.empty() || manifest.back() != '\n') return bad;
+  const size_t start = manifest.rfind('\n', manifest.size() - 2);
+  const std::string last = manifest.substr(start == std::string::npos ? 0 : start + 1,
+                                           manifest.size() - 1 - (start == std::string::npos ? 0 : start + 1));
+  auto split = SplitChain(last);
+  if (!split) return bad;
+  const nlohmann::json j = nlohmann::json::parse(split->content, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("type", "") != "end" || !j.contains("seq") ||
+      !j["seq"].is_number_integer())
+    return bad;
+  chain = split->chain;
+  seq = j["seq"].get<int64_t>();
+  return Status::Ok();
+}
+
+// An exclusive lock on a folder, held while the object lives.
+class FolderLock {
+ public:
+  explicit FolderLock(const std::string& dir)
+      : fd_(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) {
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~FolderLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
 }  // namespace
 
-Result<std::unique_ptr<ReleaseManifest>> ReleaseManifest::Open(const std::string& release_root, int64_t run_id,
+Result<std::unique_ptr<ReleaseManifest>> ReleaseManifest::Open(const std::string& release_root,
+                                                               const std::string& scratch_dir, int64_t run_id,
                                                                std::string profile_sha256,
                                                                std::string signing_key_pem) {
   if (!Ed25519PublicPem(signing_key_pem).ok())
     return Status::Error(ErrorCode::kKeyError, "the manifest signing key is not an Ed25519 private key");
   std::unique_ptr<ReleaseManifest> m(new ReleaseManifest());
   m->root_ = release_root;
-  m->partial_path_ = (fs::path(release_root) / (std::string(kManifestFile) + ".partial")).string();
   m->run_id_ = run_id;
   m->profile_sha256_ = std::move(profile_sha256);
   m->signing_key_pem_ = std::move(signing_key_pem);
-  m->fd_ = ::open(m->partial_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (m->fd_ < 0) return IoError(m->partial_path_, "cannot create");
+  // Segments of killed runs: their rows are listed again from the database.
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(scratch_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind("manifest-run-", 0) == 0 && it->path().extension() == ".segment") fs::remove(it->path(), ec);
+  }
+  m->segment_path_ = (fs::path(scratch_dir) / ("manifest-run-" + std::to_string(run_id) + ".segment")).string();
+  m->fd_ = ::open(m->segment_path_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (m->fd_ < 0) return IoError(m->segment_path_, "cannot create");
   return m;
 }
 
-ReleaseManifest::~ReleaseManifest() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    ::unlink(partial_path_.c_str());
+ReleaseManifest::~ReleaseManifest() { DropSegment(); }
+
+Status ReleaseManifest::Append(int64_t object_id, ManifestEntry e) {
+  if (!SafePath(e.path))
+    return Status::Error(ErrorCode::kInvalidArgument, "manifest path is not a safe relative path");
+  if (!IsHex64(e.sha256)) return Status::Error(ErrorCode::kInvalidArgument, "manifest sha256 is not 64 hex digits");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_) return Status::Error(ErrorCode::kInvalidArgument, "the manifest is finished");
+  if (e.run_id == 0) e.run_id = run_id_;
+  if (e.profile_sha256.empty()) e.profile_sha256 = profile_sha256_;
+  if (e.time.empty()) e.time = UtcNow();
+  const std::string line = SegmentLine(object_id, e);
+  for (size_t done = 0; done < line.size();) {
+    const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return IoError(segment_path_, "cannot write");
+    done += static_cast<size_t>(n);
   }
+  ++count_;
+  return Status::Ok();
 }
 
-Status ReleaseManifest::WriteLine(const std::string& line) {
-  std::string data = line + "\n";
-  for (size_t done = 0; done < data.size();) {
-    const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return IoError(partial_path_, "cannot write");
-    done += static_cast<size_t>(n);
+Status ReleaseManifest::ForEachSegmentLine(const std::function<Status(int64_t, ManifestEntry&)>& fn) {
+  std::ifstream in(segment_path_, std::ios::binary);
+  if (!in) return IoError(segment_path_, "cannot read");
+  for (std::string line; std::getline(in, line);) {
+    int64_t object_id = 0;
+    ManifestEntry e;
+    if (!ParseSegmentLine(line, object_id, e))
+      return Status::Error(ErrorCode::kIoError, segment_path_ + ": a line cannot be read back");
+    Status s = fn(object_id, e);
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Result<ManifestLine> ReleaseManifest::Append(ManifestEntry e) {
-  if (!SafePath(e.path))
-    return Status::Error(ErrorCode::kInvalidArgument, "manifest path is not a safe relative path: " + e.path);
-  if (!IsHex64(e.sha256)) return Status::Error(ErrorCode::kInvalidArgument, "manifest sha256 is not 64 hex digits");
-  std::lock_guard<std::mutex> lock(mu_);
-  if (finished_) return Status::Error(ErrorCode::kInvalidArgument, "the manifest is finished");
-  e.seq = count_ + 1;
-  e.run_id = run_id_;
-  e.profile_sha256 = profile_sha256_;
-  if (e.time.empty()) e.time = UtcNow();
-  const std::string content = EntryContent(e);
-  const std::string chain = ChainNext(chain_, content);
-  Status s = WriteLine(WithChain(content, chain));
+Result<ReleaseManifest::Written> ReleaseManifest::WriteManifest() {
+  const std::string manifest_path = (fs::path(root_) / kManifestFile).string();
+  const std::string sig_path = (fs::path(root_) / kManifestSignatureFile).string();
+  const std::string pub_path = (fs::path(root_) / kManifestPublicKeyFile).string();
+  auto pub = Ed25519PublicPem(signing_key_pem_);
+  if (!pub.ok()) return pub.status();
+  std::string text, sig_old;
+  bool exists = false, sig_exists = false;
+  Status s = ReadIfExists(manifest_path, text, exists);
   if (!s.ok()) return s;
-  chain_ = chain;
-  ++count_;
-  return ManifestLine{e.seq, chain, e.time};
+  Written w;
+  w.chain_before = std::string(kChainGenesis);
+  int64_t seq = 0;
+  if (exists) {
+    // Never extend (and so re-sign) what this key did not sign.
+    s = ReadIfExists(sig_path, sig_old, sig_exists);
+    if (!s.ok()) return s;
+    bool verified = sig_exists && Ed25519Verify(*pub, Bytes(text), Bytes(sig_old)).ok();
+    if (!verified) {
+      // A run killed between the two renames below left the new signature
+      // beside the new manifest: finish its rename.
+      std::string sig_new;
+      bool tmp_exists = false;
+      s = ReadIfExists(sig_path + ".tmp", sig_new, tmp_exists);
+      if (s.ok() && tmp_exists && Ed25519Verify(*pub, Bytes(text), Bytes(sig_new)).ok())
+        verified = RenameTemporary(sig_path).ok();
+    }
+    if (!verified)
+      return Status::Error(ErrorCode::kUnsafe,
+                           std::string(kManifestFile) +
+                               " in the release folder does not verify with this work dir's signing key (edited, or "
+                               "signed by another key): not extended. Check it with `rwdgate verify`, then move "
+                               "manifest.jsonl and manifest.sig aside to start a new one");
+    s = LastLine(text, w.chain_before, seq);
+    if (!s.ok()) return s;
+  }
+  w.first_seq = seq + 1;
+  std::string chain = w.chain_before;
+  s = ForEachSegmentLine([&](int64_t, ManifestEntry& e) {
+    e.seq = ++seq;
+    const std::string content = EntryContent(e);
+    chain = ChainNext(chain, content);
+    text += WithChain(content, chain);
+    text += '\n';
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  const std::string end = EndContent(seq + 1, count_, run_id_, chain);
+  text += WithChain(end, ChainNext(chain, end));
+  text += '\n';
+  auto sig = Ed25519Sign(signing_key_pem_, Bytes(text));
+  if (!sig.ok()) return sig.status();
+  // Both files complete on disk before either replaces the old one.
+  s = WriteTemporary(manifest_path, text, 0644);
+  if (s.ok()) s = WriteTemporary(sig_path, std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()), 0644);
+  if (s.ok()) s = WriteTemporary(pub_path, *pub, 0644);
+  if (s.ok()) s = RenameTemporary(manifest_path);
+  if (s.ok()) s = RenameTemporary(sig_path);
+  if (s.ok()) s = RenameTemporary(pub_path);
+  if (!s.ok()) return s;
+  if (const int dfd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return w;
 }
 
-Status ReleaseManifest::Finish() {
+Status ReleaseManifest::Finish(const LineSink& recorded) {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_) return Status::Error(ErrorCode::kInvalidArgument, "the manifest is finished");
   finished_ = true;
   if (count_ == 0) {
-    ::close(fd_);
-    fd_ = -1;
-    ::unlink(partial_path_.c_str());
+    DropSegment();
     return Status::Ok();
   }
-  const std::string end = EndContent(count_, run_id_, chain_);
-  Status s = WriteLine(WithChain(end, ChainNext(chain_, end)));
-  if (!s.ok()) return s;
-  if (::fsync(fd_) != 0) return IoError(partial_path_, "cannot sync");
+  Written w;
+  {
+    FolderLock folder(root_);
+    if (!folder.held()) return IoError(root_, "cannot lock the release folder");
+    auto written = WriteManifest();
+    if (!written.ok()) return written.status();
+    w = *written;
+  }
+  if (recorded) {
+    // The same lines again, now that they are on disk: the rows follow the file.
+    int64_t seq = w.first_seq - 1;
+    std::string chain = w.chain_before;
+    Status s = ForEachSegmentLine([&](int64_t object_id, ManifestEntry& e) {
+      e.seq = ++seq;
+      chain = ChainNext(chain, EntryContent(e));
+      return recorded(object_id, ManifestLine{e.seq, chain, e.time});
+    });
+    if (!s.ok()) return s;
+  }
+  DropSegment();
+  return Status::Ok();
+}
+
+void ReleaseManifest::DropSegment() {
+  if (fd_ < 0) return;
   ::close(fd_);
   fd_ = -1;
-  const std::string manifest = (fs::path(root_) / kManifestFile).string();
-  if (::rename(partial_path_.c_str(), manifest.c_str()) != 0) return IoError(manifest, "cannot rename into place");
-
-  // Sign what is on disk, byte for byte.
-  std::error_code ec;
-  const auto size = fs::file_size(manifest, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, manifest + ": " + ec.message());
-  std::string text(size, '\0');
-  const int fd = ::open(manifest.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError(manifest, "cannot read back");
-  const bool read_ok = ::read(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!read_ok) return IoError(manifest, "cannot read back");
-  auto sig = Ed25519Sign(signing_key_pem_,
-                         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-  if (!sig.ok()) return sig.status();
-  auto pub = Ed25519PublicPem(signing_key_pem_);
-  if (!pub.ok()) return pub.status();
-  s = WriteFileAtomically((fs::path(root_) / kManifestSignatureFile).string(),
-                          std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()), 0644);
-  if (!s.ok()) return s;
-  return WriteFileAtomically((fs::path(root_) / kManifestPublicKeyFile).string(), *pub, 0644);
+  ::unlink(segment_path_.c_str());
 }
 
 int64_t ReleaseManifest::count() const {
   std::lock_guard<std::mutex> lock(mu_);
   return count_;
-}
-std::string ReleaseManifest::chain_head() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return chain_;
 }
 
 }  // namespace rwd::gateway

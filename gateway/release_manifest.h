@@ -1,17 +1,25 @@
 #pragma once
-// Writes the signed release manifest of one run into the release root:
-//   manifest.jsonl   one line per released object (manifest_chain.h), then a
-//                    final line with the count and the chain head
+// Writes the signed release manifest of a release folder:
+//   manifest.jsonl   one segment per run that released into the folder: one
+//                    line per released object (manifest_chain.h), then a
+//                    final line with the segment's count and chain head
 //   manifest.sig     Ed25519 signature (64 raw bytes) of manifest.jsonl
 //   manifest.pub.pem the public key that verifies it
 // so that a recipient can check, with `rwdgate verify DIR` or openssl and
 // sha256sum alone (README "Verifying a release"), that the cohort is the
 // one released, unaltered.
 //
-// The lines go to manifest.jsonl.partial while the run releases; Finish()
-// adds the final line, renames the file into place and signs it. A run that
-// releases nothing leaves any earlier manifest as it was. Thread-safe.
+// A run's lines wait in a segment file in the work dir while it releases.
+// Finish() takes an exclusive lock on the release folder (runs of other work
+// dirs, e.g. shards, may release into it at the same time), checks that the
+// manifest there verifies with this site's key, writes old + new lines and
+// the signature through temporary files and renames, then reports each new
+// line so the database rows can record it (schema 004). The whole manifest
+// is in memory while it is signed (Ed25519 signs the message, not a hash):
+// about 450 bytes per object. A run that releases nothing leaves the
+// manifest as it was. Thread-safe.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,7 +33,7 @@ inline constexpr const char* kManifestFile = "manifest.jsonl";
 inline constexpr const char* kManifestSignatureFile = "manifest.sig";
 inline constexpr const char* kManifestPublicKeyFile = "manifest.pub.pem";
 
-// What Append recorded: the values the object's database row keeps.
+// Where an object's line ended up: what its database row keeps.
 struct ManifestLine {
   int64_t seq = 0;
   std::string chain;
@@ -34,41 +42,50 @@ struct ManifestLine {
 
 class ReleaseManifest {
  public:
-  // Starts the manifest of run `run_id` in `release_root` (which exists).
+  // Starts run `run_id`'s segment for `release_root` (which exists), its
+  // lines kept in `scratch_dir` (the work dir, owner-only) until Finish.
   // `signing_key_pem`: the Ed25519 private key (signing_key.h). Fails with
   // kKeyError (bad key) or kIoError.
-  static Result<std::unique_ptr<ReleaseManifest>> Open(const std::string& release_root, int64_t run_id,
-                                                       std::string profile_sha256, std::string signing_key_pem);
-  ~ReleaseManifest();  // without Finish(): the partial file is removed, nothing is signed
+  static Result<std::unique_ptr<ReleaseManifest>> Open(const std::string& release_root, const std::string& scratch_dir,
+                                                       int64_t run_id, std::string profile_sha256,
+                                                       std::string signing_key_pem);
+  ~ReleaseManifest();  // without Finish(): the segment is dropped, the manifest unchanged
 
-  // Appends one released object. The caller fills path (relative to the
-  // release root), sha256, size and the new UIDs; seq, run_id,
-  // profile_sha256 and time (when empty: now) are filled here. Fails with
-  // kInvalidArgument for a path that is absolute, has "..", or characters
-  // other than [A-Za-z0-9._^/-], or a sha256 that is not 64 hex digits;
-  // kIoError when the line cannot be written; kInvalidArgument after Finish().
-  Result<ManifestLine> Append(ManifestEntry entry);
+  // Appends one released object; `object_id` is its provenance row (0: none).
+  // The caller fills path (relative to the release root), sha256, size and
+  // the new UIDs; run_id and profile_sha256 when left empty are this run's
+  // (a row recovered from an interrupted run keeps its own); time when empty
+  // is now; seq is set by Finish. Fails with kInvalidArgument for a path that
+  // is absolute, has "..", or characters other than [A-Za-z0-9._^/-], or a
+  // sha256 that is not 64 hex digits; kIoError when the line cannot be
+  // written; kInvalidArgument after Finish().
+  Status Append(int64_t object_id, ManifestEntry entry);
 
-  // Writes the final line, syncs, renames manifest.jsonl.partial to
-  // manifest.jsonl, then writes manifest.sig and manifest.pub.pem (each
-  // through a temporary file and a rename). With no entries: removes the
-  // partial file and returns Ok. Once only.
-  Status Finish();
+  // Appends the segment to the folder's manifest and signs it (see above),
+  // then calls `recorded` for each object line written, in order. Fails with
+  // kUnsafe when the existing manifest does not verify with this key (it is
+  // then left as it is), kIoError otherwise. Once only.
+  using LineSink = std::function<Status(int64_t object_id, const ManifestLine& line)>;
+  Status Finish(const LineSink& recorded = {});
 
-  int64_t count() const;
-  std::string chain_head() const;  // chain of the last object line (kChainGenesis when none)
+  int64_t count() const;  // object lines appended so far
 
  private:
   ReleaseManifest() = default;
-  Status WriteLine(const std::string& line);
+  struct Written {
+    int64_t first_seq = 0;
+    std::string chain_before;
+  };
+  Result<Written> WriteManifest();  // REQUIRES: mu_ held
+  Status ForEachSegmentLine(const std::function<Status(int64_t, ManifestEntry&)>& fn);
+  void DropSegment();
 
   mutable std::mutex mu_;
-  std::string root_, partial_path_;
+  std::string root_, segment_path_;
   int64_t run_id_ = 0;
   std::string profile_sha256_, signing_key_pem_;
   int fd_ = -1;
   int64_t count_ = 0;
-  std::string chain_{kChainGenesis};
   bool finished_ = false;
 };
 

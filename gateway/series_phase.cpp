@@ -171,8 +171,7 @@ Status SeriesWorker::Process(int64_t run_id, const db::SeriesKey& key) {
     e.study_uid = key.study_uid;
     e.series_uid = key.series_uid;
     e.sop_uid = f.new_sop_uid;
-    auto line = env_.manifest->Append(std::move(e));
-    if (!line.ok()) appended = line.status();
+    appended = env_.manifest->Append(f.object_id, std::move(e));
   });
   if (!listed.ok()) return listed;
   return appended;

@@ -9,6 +9,7 @@ namespace rwd::gateway {
 int VerifyCommand(const VerifyArgs& a) {
   VerifyOptions o;
   o.public_key_file = a.pubkey;
+  o.workdir = a.workdir;
   const VerifyReport r = VerifyRelease(a.dir, o);
   for (const VerifyProblem& p : r.problems)
     std::cout << VerifyProblemName(p.kind) << ": " << p.path << ": " << p.detail << "\n";
@@ -17,8 +18,10 @@ int VerifyCommand(const VerifyArgs& a) {
               << (a.pubkey.empty() ? " (from manifest.pub.pem: compare it with the one the site published)" : "")
               << "\n";
   if (r.ok()) {
-    std::cout << "OK: " << r.objects << " object(s); signature, chain and every file verified; chain head "
-              << r.chain_head << "\n";
+    std::cout << "OK: " << r.objects << " object(s) from " << r.segments
+              << " run(s); signature, chain and every file verified";
+    if (!a.workdir.empty()) std::cout << "; " << r.rows_checked << " database row(s) match their lines";
+    std::cout << "; chain head " << r.chain_head << "\n";
     return 0;
   }
   std::cout << "FAILED: " << r.problems.size() << " problem(s); " << r.files_checked << " of " << r.objects

@@ -1,5 +1,5 @@
 #pragma once
-// `rwdgate verify DIR [--pubkey FILE]`: checks a released cohort against its
+// `rwdgate verify DIR [--pubkey FILE] [--workdir DIR]`: checks a released cohort against its
 // signed manifest (manifest_verifier.h).
 #include <string>
 
@@ -8,6 +8,7 @@ namespace rwd::gateway {
 struct VerifyArgs {
   std::string dir;
   std::string pubkey;  // "" = DIR/manifest.pub.pem
+  std::string workdir;  // "" = the database is not checked
 };
 
 // Prints one line per problem ("altered: PATH: ...") and a summary. Exit 0

@@ -175,6 +175,10 @@ TEST_CASE("kill -9 at 10 random moments: the output only holds released files; r
     for (const std::string& f : Files(work))
       CHECK(f.find(".part") == std::string::npos);
     for (const std::string& f : files) CHECK(f.find(".part") == std::string::npos);
+    // The signed manifest lists every file, those the killed runs released
+    // included, and every released row records its line.
+    CommandResult v = RunShell(std::string(RWDGATE_BIN) + " verify " + Quote(out) + " --workdir " + Quote(work));
+    CHECK_MESSAGE(v.exit_code == 0, v.out.substr(0, 2000));
   }
   CHECK(interrupted == 10);
   // Each killed run that got as far as its run row is marked interrupted by

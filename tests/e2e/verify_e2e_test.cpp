@@ -1,9 +1,9 @@
 // `rwdgate keygen --sign` and `rwdgate verify` through the binary, on a cohort
-// released by `rwdgate run` with its manifest written the way the pipeline
-// writes it (ReleaseManifest::Append per released object, Finish at the end);
-// the README's standard-tools recipe run as it is written; and tampering:
-// one byte changed, a file deleted, a file added, a manifest line edited, a
-// signature from another key. Each is named and exits non-zero.
+// released by `rwdgate run` with the manifest it writes; the README's
+// standard-tools recipe run as it is written; tampering: one byte changed, a
+// file deleted, a file added, a manifest line edited, a signature from
+// another key, a database row edited (`verify --workdir`). Each is named and
+// exits non-zero. A second run into the same folder appends its segment.
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
@@ -47,27 +47,6 @@ CommandResult RunRecipe(const std::string& cohort, const TempDir& tmp) {
                   Quote(tmp.File("recipe.sh")));
 }
 
-// A manifest over every released file, as the pipeline appends it.
-void WriteManifest(const std::string& out, const std::string& key_pem) {
-  auto m = gateway::ReleaseManifest::Open(out, 1, std::string(64, 'c'), key_pem);
-  REQUIRE_MESSAGE(m.ok(), m.status().ToString());
-  for (const std::string& file : ListFiles(out)) {
-    const std::string rel = fs::relative(file, out).generic_string();
-    if (rel.rfind("manifest.", 0) == 0) continue;
-    const std::vector<uint8_t> bytes = ReadBytes(file);
-    gateway::ManifestEntry e;
-    e.path = rel;
-    e.sha256 = Sha256Hex(bytes);
-    e.size = bytes.size();
-    const fs::path p(rel);  // <patient>/<study>/<series>/<instance>.dcm
-    e.study_uid = p.parent_path().parent_path().filename().string();
-    e.series_uid = p.parent_path().filename().string();
-    e.sop_uid = p.stem().string();
-    REQUIRE((*m)->Append(e).ok());
-  }
-  REQUIRE((*m)->Finish().ok());
-}
-
 void CopyTree(const std::string& from, const std::string& to) {
   fs::copy(from, to, fs::copy_options::recursive);
 }
@@ -108,9 +87,6 @@ TEST_CASE("keygen, a released cohort that verifies, the README recipe, and every
   GateRun run = RunGate(in, out, work);
   REQUIRE_MESSAGE(run.cmd.exit_code == 0, run.cmd.err);
   REQUIRE(run.summary["released"].get<int>() >= 4);
-  auto key = gateway::LoadSigningKey(work);
-  REQUIRE_MESSAGE(key.ok(), key.status().ToString());
-  WriteManifest(out, *key);
 
   // Untouched: verifies with rwdgate (its own key and the published one) and with standard tools.
   CommandResult v = Verify(out);
@@ -118,6 +94,10 @@ TEST_CASE("keygen, a released cohort that verifies, the README recipe, and every
   CHECK(v.out.find("OK: " + std::to_string(run.summary["released"].get<int>()) + " object(s)") != std::string::npos);
   CHECK(v.out.find(fingerprint) != std::string::npos);
   CHECK(Verify(out, "--pubkey " + Quote(work + "/signing.pub.pem")).exit_code == 0);
+  v = Verify(out, "--workdir " + Quote(work));
+  CHECK_MESSAGE(v.exit_code == 0, v.out);
+  CHECK(v.out.find(std::to_string(run.summary["released"].get<int>()) + " database row(s) match") !=
+        std::string::npos);
   CommandResult recipe = RunRecipe(out, tmp);
   CHECK_MESSAGE(recipe.exit_code == 0, recipe.out, recipe.err);
   CHECK(recipe.out.find(fingerprint) != std::string::npos);
@@ -193,5 +173,68 @@ TEST_CASE("keygen, a released cohort that verifies, the README recipe, and every
     CHECK(Verify(t, "--pubkey " + Quote(work + "/signing.pub.pem")).exit_code == 1);
     CHECK(RunRecipe(t, tmp).out.find(fingerprint) == std::string::npos);
   }
+  SUBCASE("a database row edited") {
+    // The schema refuses the edit; whoever holds the file can drop the trigger.
+    const std::string sql =
+        "DROP TRIGGER objects_no_update; UPDATE objects SET size_out = size_out + 1"
+        " WHERE id = (SELECT min(id) FROM objects WHERE state = 'released');";
+    CommandResult edit = RunShell("sqlite3 " + Quote(work + "/rwdgate.db") + " " + Quote(sql));
+    REQUIRE_MESSAGE(edit.exit_code == 0, edit.err);
+    v = Verify(out, "--workdir " + Quote(work));
+    CHECK(v.exit_code == 1);
+    CHECK_MESSAGE(v.out.find("database: object row ") != std::string::npos, v.out);
+    CHECK(v.out.find("the row was edited") != std::string::npos);
+    CHECK(Verify(out).exit_code == 0);  // the files and the manifest are intact
+  }
+  SUBCASE("a second run into the same folder appends its segment; both verify") {
+    fixtures::ExportOptions more = opt;
+    more.patients = 1;
+    more.seed = opt.seed + 1;
+    const std::string in2 = tmp.File("in2");
+    fixtures::WriteSyntheticExport(in2, more);
+    GateRun run2 = RunGate(in2, out, work);
+    REQUIRE_MESSAGE(run2.cmd.exit_code == 0, run2.cmd.err);
+    const int total = run.summary["released"].get<int>() + run2.summary["released"].get<int>();
+    v = Verify(out, "--workdir " + Quote(work));
+    CHECK_MESSAGE(v.exit_code == 0, v.out);
+    CHECK_MESSAGE(v.out.find("OK: " + std::to_string(total) + " object(s) from 2 run(s)") != std::string::npos, v.out);
+    CHECK(RunRecipe(out, tmp).exit_code == 0);
+  }
   CHECK(Verify(tmp.File("nowhere")).exit_code == 1);
+}
+
+TEST_CASE("research.yaml with overrides that keep identifiers: the gate holds them back; what is released verifies") {
+  TempDir tmp;
+  const std::string work = tmp.File("work"), in = tmp.File("in"), out = tmp.File("out");
+  fixtures::ExportOptions opt;
+  opt.patients = 2;
+  opt.ct_slices = 2;
+  opt.mr_slices = 1;
+  opt.with_bad_files = false;
+  const fixtures::ExportManifest planted = fixtures::WriteSyntheticExport(in, opt);
+  // The de-identifier does what these say; only the gate stands between them and the output.
+  WriteText(tmp.File("leaky.yaml"), ReadText(ProfilePath("research.yaml")) + R"yaml(
+rules:
+  - {keyword: PatientBirthDate, action: keep}
+  - {keyword: OperatorsName, action: keep}
+  - {keyword: AccessionNumber, action: keep}
+)yaml");
+  GateRun run = RunGate(in, out, work, tmp.File("leaky.yaml"));
+  REQUIRE_MESSAGE(run.summary.is_object(), run.cmd.out, run.cmd.err);
+  CHECK(run.summary["gate_quarantined"].get<int>() > 0);
+  for (const std::string& file : ListReleased(out)) {
+    const std::vector<uint8_t> bytes = ReadBytes(file);
+    const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    for (const std::string& token : planted.phi_tokens)
+      CHECK_MESSAGE(text.find(token) == std::string_view::npos, "released with a planted identifier");
+  }
+  const CommandResult reasons = RunShell(
+      "sqlite3 " + Quote(work + "/rwdgate.db") +
+      " \"SELECT count(*) FROM findings WHERE kind = 'residual_phi'\"");
+  CHECK(std::stoi(reasons.out) >= run.summary["gate_quarantined"].get<int>());
+  if (run.summary["released"].get<int>() > 0) {
+    CommandResult v = Verify(out, "--workdir " + Quote(work));
+    CHECK_MESSAGE(v.exit_code == 0, v.out);
+    CHECK(RunRecipe(out, tmp).exit_code == 0);
+  }
 }

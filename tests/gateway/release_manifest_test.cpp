@@ -31,31 +31,43 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-// Three released files and their manifest, signed with `key`.
-std::vector<ManifestEntry> WriteCohort(const std::string& root, const std::string& key) {
+// Released files and their manifest segment, signed with `key`; run
+// `run_id` appends its segment after any earlier one. Returns the entries as
+// their lines record them.
+std::vector<ManifestEntry> WriteCohort(const std::string& root, const std::string& key, int64_t run_id = 7,
+                                       int files = 3, const std::string& salt = "") {
   std::vector<ManifestEntry> entries;
-  auto m = ReleaseManifest::Open(root, 7, std::string(64, 'a'), key);
+  const std::string scratch = root + "/../scratch";
+  fs::create_directories(scratch);
+  auto m = ReleaseManifest::Open(root, scratch, run_id, std::string(64, 'a'), key);
   REQUIRE_MESSAGE(m.ok(), m.status().ToString());
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < files; ++i) {
     ManifestEntry e;
     e.path = "RWD00" + std::to_string(i) + "/2.25.1/2.25.2/2.25." + std::to_string(10 + i) + ".dcm";
-    const std::string content = "released object " + std::to_string(i);
+    const std::string content = "released object " + std::to_string(i) + salt;
     WriteText(root + "/" + e.path, content);
     e.sha256 = Sha256Hex(content);
     e.size = content.size();
     e.study_uid = "2.25.1";
     e.series_uid = "2.25.2";
     e.sop_uid = "2.25." + std::to_string(10 + i);
-    auto line = (*m)->Append(e);
-    REQUIRE_MESSAGE(line.ok(), line.status().ToString());
-    CHECK(line->seq == i + 1);
-    e.seq = line->seq;
-    e.time = line->time;
-    e.run_id = 7;
+    REQUIRE((*m)->Append(100 + i, e).ok());
+    e.run_id = run_id;
     e.profile_sha256 = std::string(64, 'a');
     entries.push_back(e);
   }
-  REQUIRE((*m)->Finish().ok());
+  std::vector<int64_t> ids;
+  Status finished = (*m)->Finish([&](int64_t object_id, const ManifestLine& line) {
+    ids.push_back(object_id);
+    auto& e = entries[static_cast<size_t>(object_id - 100)];
+    e.seq = line.seq;
+    e.time = line.time;
+    CHECK(line.chain.size() == 64);
+    return Status::Ok();
+  });
+  REQUIRE_MESSAGE(finished.ok(), finished.ToString());
+  CHECK(ids.size() == entries.size());
+  CHECK_FALSE(fs::exists(scratch + "/manifest-run-" + std::to_string(run_id) + ".segment"));
   return entries;
 }
 
@@ -120,7 +132,7 @@ TEST_CASE("manifest: one chained line per object and a final line; signed; verif
   CHECK(Ed25519Verify(ReadText(root + "/manifest.pub.pem"), Bytes(text),
                       Bytes(ReadText(root + "/manifest.sig")))
             .ok());
-  CHECK_FALSE(fs::exists(root + "/manifest.jsonl.partial"));
+  CHECK(entries[0].seq == 1);
   const VerifyReport r = VerifyRelease(root, {});
   CHECK(r.ok());
   CHECK(r.objects == 3);
@@ -128,56 +140,84 @@ TEST_CASE("manifest: one chained line per object and a final line; signed; verif
   CHECK(r.key_fingerprint == Ed25519Fingerprint(key->public_pem).value());
 }
 
-TEST_CASE("manifest: unsafe paths refused; nothing released leaves no manifest; unfinished leaves no partial") {
+TEST_CASE("manifest: unsafe paths refused; nothing released leaves no manifest; unfinished changes nothing") {
   TempDir dir;
   auto key = GenerateEd25519KeyPair();
   REQUIRE(key.ok());
+  const std::string scratch = dir.File("scratch");
+  fs::create_directories(scratch);
   {
-    auto m = ReleaseManifest::Open(dir.path().string(), 1, "p", key->private_pem);
+    auto m = ReleaseManifest::Open(dir.path().string(), scratch, 1, "p", key->private_pem);
     REQUIRE(m.ok());
     ManifestEntry e;
     e.sha256 = std::string(64, '0');
     for (const char* bad : {"/etc/passwd", "../x.dcm", "a//b.dcm", "a/\"b.dcm", "a\\b.dcm", "a/b\n.dcm", ""}) {
       e.path = bad;
-      CHECK_MESSAGE((*m)->Append(e).status().code() == ErrorCode::kInvalidArgument, bad);
+      CHECK_MESSAGE((*m)->Append(1, e).code() == ErrorCode::kInvalidArgument, bad);
     }
     e.path = "ok/x.dcm";
     e.sha256 = "xyz";
-    CHECK((*m)->Append(e).status().code() == ErrorCode::kInvalidArgument);
+    CHECK((*m)->Append(1, e).code() == ErrorCode::kInvalidArgument);
     CHECK((*m)->Finish().ok());
     CHECK_FALSE(fs::exists(dir.File("manifest.jsonl")));
   }
   {
-    auto m = ReleaseManifest::Open(dir.path().string(), 2, "p", key->private_pem);
+    auto m = ReleaseManifest::Open(dir.path().string(), scratch, 2, "p", key->private_pem);
     REQUIRE(m.ok());
-    CHECK(fs::exists(dir.File("manifest.jsonl.partial")));
+    ManifestEntry e;
+    e.path = "ok/x.dcm";
+    e.sha256 = std::string(64, '0');
+    REQUIRE((*m)->Append(1, e).ok());
+    CHECK(fs::exists(scratch + "/manifest-run-2.segment"));
   }
-  CHECK_FALSE(fs::exists(dir.File("manifest.jsonl.partial")));
-  CHECK(ReleaseManifest::Open(dir.path().string(), 3, "p", key->public_pem).status().code() == ErrorCode::kKeyError);
+  CHECK_FALSE(fs::exists(scratch + "/manifest-run-2.segment"));
+  CHECK_FALSE(fs::exists(dir.File("manifest.jsonl")));
+  CHECK(ReleaseManifest::Open(dir.path().string(), scratch, 3, "p", key->public_pem).status().code() ==
+        ErrorCode::kKeyError);
 }
 
-TEST_CASE("database rows: the chain recomputed from rows shows an edited, a deleted and an inserted row") {
+TEST_CASE("manifest: a second run appends its segment; the chain runs on; a path released again: its newest line") {
   TempDir dir;
   const std::string root = dir.File("cohort");
   fs::create_directories(root);
   auto key = GenerateEd25519KeyPair();
   REQUIRE(key.ok());
-  std::vector<ManifestEntry> rows = WriteCohort(root, key->private_pem);
-  std::vector<std::string> chains;
-  for (const std::string& l : Lines(ReadText(root + "/manifest.jsonl"))) chains.push_back(SplitChain(l)->chain);
-  chains.pop_back();  // the final line is not a row
-  CHECK_FALSE(FirstBrokenLink(rows, chains).has_value());
-  auto edited = rows;
-  edited[1].sha256[0] = edited[1].sha256[0] == 'a' ? 'b' : 'a';
-  CHECK(FirstBrokenLink(edited, chains) == 2);
-  auto deleted = rows;
-  auto deleted_chains = chains;
-  deleted.erase(deleted.begin() + 1);
-  deleted_chains.erase(deleted_chains.begin() + 1);
-  CHECK(FirstBrokenLink(deleted, deleted_chains) == 3);
-  auto inserted = rows;
-  auto inserted_chains = chains;
-  inserted.insert(inserted.begin() + 1, rows[0]);
-  inserted_chains.insert(inserted_chains.begin() + 1, chains[0]);
-  CHECK(FirstBrokenLink(inserted, inserted_chains) == 1);
+  const std::vector<ManifestEntry> first = WriteCohort(root, key->private_pem, 7, 3);
+  const std::string first_text = ReadText(root + "/manifest.jsonl");
+  // Run 8 releases two of the paths again with other bytes, and one more.
+  const std::vector<ManifestEntry> second = WriteCohort(root, key->private_pem, 8, 4, " again");
+  const std::string text = ReadText(root + "/manifest.jsonl");
+  CHECK(text.rfind(first_text, 0) == 0);  // the first segment as it was
+  const std::vector<std::string> lines = Lines(text);
+  REQUIRE(lines.size() == 4 + 5);
+  CHECK(second[0].seq == 5);
+  CHECK(lines[8].find("\"type\":\"end\",\"count\":4,\"run_id\":8") != std::string::npos);
+  const VerifyReport r = VerifyRelease(root, {});
+  CHECK_MESSAGE(r.ok(), (r.problems.empty() ? "" : r.problems[0].detail));
+  CHECK(r.objects == 4);
+  CHECK(r.lines == 7);
+  CHECK(r.segments == 2);
+  CHECK(r.files_checked == 4);
+
+  SUBCASE("a manifest this key did not sign is not extended (nor re-signed)") {
+    auto other = GenerateEd25519KeyPair();
+    REQUIRE(other.ok());
+    const std::string scratch = dir.File("scratch");
+    auto m = ReleaseManifest::Open(root, scratch, 9, std::string(64, 'a'), other->private_pem);
+    REQUIRE(m.ok());
+    ManifestEntry e = second[0];
+    REQUIRE((*m)->Append(1, e).ok());
+    CHECK((*m)->Finish().code() == ErrorCode::kUnsafe);
+    CHECK(ReadText(root + "/manifest.jsonl") == text);
+  }
+  SUBCASE("an edited manifest is not extended") {
+    std::string edited = text;
+    edited[edited.find("\"size\":") + 7] = '9';
+    WriteText(root + "/manifest.jsonl", edited);
+    auto m = ReleaseManifest::Open(root, dir.File("scratch"), 9, std::string(64, 'a'), key->private_pem);
+    REQUIRE(m.ok());
+    REQUIRE((*m)->Append(1, second[0]).ok());
+    CHECK((*m)->Finish().code() == ErrorCode::kUnsafe);
+    CHECK(ReadText(root + "/manifest.jsonl") == edited);
+  }
 }
