@@ -175,6 +175,9 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
       start = end + 1;
     }
 
+  // File Meta elements have no place in a dataset (PS3.10 7.1); there the
+  // dictionary rule would keep them, sender AE titles included.
+  ds.Walk([](ElementRef& e) { return e.tag().group == 0x0002 ? DicomItem::Visit::kRemove : DicomItem::Visit::kKeep; });
   Status s = DeidentifyItem(ds, 0, ctx);
   if (!s.ok()) return s;
 
@@ -182,6 +185,10 @@ Result<HeaderResult> HeaderDeidentifier::Apply(DicomFile& file) {
   // and private meta information go).
   DicomItem meta = file.meta();
   meta.Walk([&](ElementRef& e) {
+    // Group 0002 only (PS3.10 7.1): an element of another group inside the
+    // meta group length would be kept by its element number and written first,
+    // so no reader finds the meta header again (and its value was never judged).
+    if (e.tag().group != 0x0002) return DicomItem::Visit::kRemove;
     const uint16_t el = e.tag().element;
     if (el == 0x0003) {
       if (auto v = e.GetString(); v.ok()) e.SetString(ids_.MapUid(*v));

@@ -5,6 +5,7 @@
 #include "core/text_codec.h"
 
 #include "core/dicom_file_impl.h"
+#include "core/memory_input_stream.h"
 #include "core/nesting_scan.h"
 #include "core/pixel_data_check.h"
 
@@ -240,18 +241,16 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
     // Header only: everything before Pixel Data. Taken only when Pixel Data
     // is the last element and plainly encoded; anything else is parsed whole.
     auto impl = std::make_unique<Impl>();
-    DcmInputBufferStream in;
-    in.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-    in.setEos();
+    MemoryInputStream in(bytes);
     impl->ff.transferInit();
-    OFCondition c = impl->ff.readUntilTag(in, EXS_Unknown, EGL_noChange, DCM_MaxReadLength, DCM_PixelData);
+    OFCondition c = impl->ff.readUntilTag(in, EXS_Unknown, EGL_noChange, kDeferredLoadLength, DCM_PixelData);
     impl->ff.transferEnd();
-    // The dataset's own transfer syntax is settled only at the end of a full
-    // read: take the meta header's, else what the parser detected.
-    E_TransferSyntax xs = impl->ff.getDataset()->getOriginalXfer();
-    OFString meta_ts;
-    if (impl->ff.getMetaInfo()->findAndGetOFString(DCM_TransferSyntaxUID, meta_ts).good())
-      xs = DcmXfer(meta_ts.c_str()).getXfer();
+    if (c.good()) c = impl->ff.loadAllDataIntoMemory();
+    // Checked in the transfer syntax DCMTK read the dataset in, which is the
+    // one SerializeParts writes: the meta header's UID can name another (a
+    // (0002,0010) with a wrong VR is not used by DCMTK), and the checks must
+    // judge what will be written (fuzzing: native output, encapsulated pixels).
+    const E_TransferSyntax xs = impl->ff.getDataset()->getOriginalXfer();
     DcmXfer xfer(xs);
     // DCMTK stops after reading the Pixel Data tag and length: the element
     // starts 12 (explicit VR) or 8 (implicit VR) bytes before.
@@ -275,12 +274,12 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
   }
 
   auto impl = std::make_unique<Impl>();
-  DcmInputBufferStream in;
-  in.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  in.setEos();
+  MemoryInputStream in(bytes);
   impl->ff.transferInit();
-  OFCondition c = impl->ff.read(in, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+  OFCondition c = impl->ff.read(in, EXS_Unknown, EGL_noChange, kDeferredLoadLength);
   impl->ff.transferEnd();
+  // Long values were skipped, not loaded: load them while `bytes` lives.
+  if (c.good()) c = impl->ff.loadAllDataIntoMemory();
   if (c.bad()) return FromCondition(ErrorCode::kTruncated, "truncated or malformed, cannot parse", c);
   if (in.avail() != 0)
     return Status::Error(ErrorCode::kTruncated, "parser stopped before the end of the file");

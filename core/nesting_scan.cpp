@@ -3,7 +3,10 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dctag.h>
+#include <dcmtk/dcmdata/dcvr.h>
+#include <dcmtk/dcmdata/dcxfer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -49,15 +52,34 @@ class Scanner {
 
   enum class Verdict { kOk, kTooDeep, kOverrun };
 
-  // Scans elements from `pos` to the end in encoding `enc`. kOverrun: a value
-  // (not a sequence) claims more bytes than the file has left; `where` is
-  // then set to its tag.
-  Verdict Scan(size_t pos, Encoding enc, uint32_t* where = nullptr) {
+  // Where a File Meta Information group ends, as DCMTK's DcmMetaInfo::read
+  // decides: at the first element boundary at or after `end` (the value of
+  // (0002,0000)), or, without a group length, before the first top-level
+  // element whose first two bytes do not say group 0002 in either byte order.
+  struct MetaBounds {
+    size_t end = kOpenEnd;
+  };
+
+  // Scans elements from `pos` to the end in encoding `enc` (with `meta`: only
+  // the meta group; then meta_end() and meta_ts() tell where it ended and the
+  // first top-level (0002,0010) value). kOverrun: a value (not a sequence)
+  // claims more bytes than the file has left; `where` is then set to its tag.
+  Verdict Scan(size_t pos, Encoding enc, uint32_t* where = nullptr, const MetaBounds* meta = nullptr) {
     frames_.clear();
     depth_ = 0;
     pixels_ = {};
+    meta_end_ = b_.size();
+    meta_ts_.clear();
+    bool ts_seen = false;
     while (true) {
       while (!frames_.empty() && frames_.back().end != kOpenEnd && pos >= frames_.back().end) Pop();
+      if (meta && frames_.empty() &&
+          (meta->end != kOpenEnd ? pos >= meta->end
+                                 : pos + 2 > b_.size() || !((b_[pos] == 0x02 && b_[pos + 1] == 0x00) ||
+                                                            (b_[pos] == 0x00 && b_[pos + 1] == 0x02)))) {
+        meta_end_ = std::min(pos, b_.size());
+        return Verdict::kOk;
+      }
       if (pos + 8 > b_.size()) return Verdict::kOk;
       const Encoding cur = frames_.empty() ? enc : frames_.back().enc;
       const uint16_t g = U16(pos, cur), e = U16(pos + 2, cur);
@@ -132,9 +154,17 @@ class Scanner {
         if (where) *where = uint32_t(g) << 16 | e;
         return Verdict::kOverrun;
       }
+      if (meta && frames_.empty() && g == 0x0002 && e == 0x0010 && !ts_seen) {  // DCMTK keeps the first
+        ts_seen = true;
+        meta_ts_.assign(reinterpret_cast<const char*>(b_.data() + pos), len);
+        while (!meta_ts_.empty() && (meta_ts_.back() == '\0' || meta_ts_.back() == ' ')) meta_ts_.pop_back();
+      }
       pos += len;
     }
   }
+
+  size_t meta_end() const { return meta_end_; }
+  const std::string& meta_ts() const { return meta_ts_; }
 
  private:
   enum class Kind { kSequence, kItem, kFragments };
@@ -175,46 +205,45 @@ class Scanner {
   int depth_ = 0;
   std::vector<Frame> frames_;
   PixelDataEncoding pixels_;
+  size_t meta_end_ = 0;
+  std::string meta_ts_;
 };
 
-// Where the dataset starts (after preamble and meta group) and the transfer
-// syntax UID the meta header names ("" when none).
-// `overrun`: set to the tag of a meta element whose value runs past the end.
-size_t SkipMeta(std::span<const uint8_t> b, std::string* ts, uint32_t* overrun) {
+// The File Meta Information as DCMTK reads it (DcmMetaInfo::read): after
+// the preamble when "DICM" is there; group 0002 in an encoding judged once
+// from its first element (big endian when the group reads 0002 that way,
+// explicit VR when the first VR is a standard one); bounded by the value of
+// a leading (0002,0000), else by the first element of another group.
+struct MetaInfo {
+  size_t start = 0;  // where the meta group starts
+  size_t end = 0;    // where the dataset starts
+  std::string ts;    // the first (0002,0010) value; "" when none
+};
+
+Scanner::Verdict ReadMeta(std::span<const uint8_t> b, Scanner& scanner, MetaInfo* m, uint32_t* where) {
   size_t pos = 0;
   if (b.size() >= 132 && std::memcmp(b.data() + 128, "DICM", 4) == 0) pos = 132;
-  while (pos + 8 <= b.size()) {
-    const uint16_t g = static_cast<uint16_t>(b[pos] | b[pos + 1] << 8);
-    const uint16_t e = static_cast<uint16_t>(b[pos + 2] | b[pos + 3] << 8);
-    if (g != 0x0002) break;
-    uint32_t len;
-    size_t header;
-    if (IsUpper(b[pos + 4]) && IsUpper(b[pos + 5])) {
-      const char vr[2] = {static_cast<char>(b[pos + 4]), static_cast<char>(b[pos + 5])};
-      if (IsLongFormVr(vr)) {
-        if (pos + 12 > b.size()) return b.size();
-        len = b[pos + 8] | uint32_t(b[pos + 9]) << 8 | uint32_t(b[pos + 10]) << 16 | uint32_t(b[pos + 11]) << 24;
-        header = 12;
-      } else {
-        len = static_cast<uint32_t>(b[pos + 6] | b[pos + 7] << 8);
-        header = 8;
-      }
-    } else {
-      len = b[pos + 4] | uint32_t(b[pos + 5]) << 8 | uint32_t(b[pos + 6]) << 16 | uint32_t(b[pos + 7]) << 24;
-      header = 8;
-    }
-    if (len == kUndefined) return b.size();
-    if (len > b.size() - pos - header) {
-      *overrun = uint32_t(g) << 16 | e;
-      return b.size();
-    }
-    if (e == 0x0010) {
-      ts->assign(reinterpret_cast<const char*>(b.data() + pos + header), len);
-      while (!ts->empty() && (ts->back() == '\0' || ts->back() == ' ')) ts->pop_back();
-    }
-    pos += header + len;
+  m->start = m->end = pos;
+  if (pos + 8 > b.size()) return Scanner::Verdict::kOk;
+  const bool little = b[pos] == 0x02 && b[pos + 1] == 0x00, big = b[pos] == 0x00 && b[pos + 1] == 0x02;
+  if (!little && !big) return Scanner::Verdict::kOk;  // no meta header
+  const char vr[3] = {static_cast<char>(b[pos + 4]), static_cast<char>(b[pos + 5]), 0};
+  const Encoding enc{IsUpper(b[pos + 4]) && IsUpper(b[pos + 5]) && DcmVR(vr).isStandard(), big && !little};
+  auto u16 = [&](size_t o) { return enc.big_endian ? uint32_t(b[o] << 8 | b[o + 1]) : uint32_t(b[o] | b[o + 1] << 8); };
+  auto u32 = [&](size_t o) {
+    return enc.big_endian ? (uint32_t(b[o]) << 24 | uint32_t(b[o + 1]) << 16 | uint32_t(b[o + 2]) << 8 | b[o + 3])
+                          : (b[o] | uint32_t(b[o + 1]) << 8 | uint32_t(b[o + 2]) << 16 | uint32_t(b[o + 3]) << 24);
+  };
+  Scanner::MetaBounds bounds;
+  if (u16(pos + 2) == 0x0000) {  // (0002,0000) first: its value bounds the group
+    const size_t header = enc.explicit_vr ? (IsLongFormVr(vr) ? 12 : 8) : 8;
+    const uint32_t len = enc.explicit_vr && header == 8 ? u16(pos + 6) : u32(pos + (header == 12 ? 8 : 4));
+    if (len == 4 && pos + header + 4 <= b.size()) bounds.end = pos + header + 4 + u32(pos + header);
   }
-  return pos;
+  const Scanner::Verdict v = scanner.Scan(pos, enc, where, &bounds);
+  m->end = scanner.meta_end();
+  m->ts = scanner.meta_ts();
+  return v;
 }
 
 // The dataset after `at`, inflated (deflated transfer syntaxes, PS3.5 A.5).
@@ -280,23 +309,29 @@ Status Judge(Scanner& scanner, size_t start, Encoding primary, bool guessed, int
 
 Status CheckNestingDepth(std::span<const uint8_t> file, int max_depth, PixelDataEncoding* pixels) {
   if (pixels) *pixels = {};
-  std::string ts;
-  uint32_t meta_overrun = 0;
-  const size_t start = SkipMeta(file, &ts, &meta_overrun);
-  if (meta_overrun) return Overrun(meta_overrun);
-  if (start >= file.size()) return Status::Ok();
   Scanner scanner(file, max_depth);
-  if (ts == "1.2.840.10008.1.2.1.99") {  // Deflated Explicit VR Little Endian
+  MetaInfo meta;
+  uint32_t meta_where = 0;
+  switch (ReadMeta(file, scanner, &meta, &meta_where)) {
+    case Scanner::Verdict::kTooDeep: return TooDeep(max_depth);
+    case Scanner::Verdict::kOverrun: return Overrun(meta_where);
+    case Scanner::Verdict::kOk: break;
+  }
+  const size_t start = meta.end;
+  if (start >= file.size()) return Status::Ok();
+  // DCMTK reads the dataset in the syntax the meta header names when it
+  // knows it, else it guesses from the first bytes (DcmDataset::read).
+  const E_TransferSyntax xs = meta.ts.empty() ? EXS_Unknown : DcmXfer(meta.ts.c_str()).getXfer();
+  if (xs == EXS_DeflatedLittleEndianExplicit) {
     std::vector<uint8_t> inflated;
     if (!Inflate(file, start, &inflated))
       return Status::Error(ErrorCode::kTruncated, "malformed: deflated dataset inflates beyond 1 GiB");
     Scanner inner(inflated, max_depth);
     return Judge(inner, 0, Encoding{true, false}, false, max_depth, pixels);
   }
-  if (ts == "1.2.840.10008.1.2") return Judge(scanner, start, Encoding{false, false}, false, max_depth, pixels);
-  if (ts == "1.2.840.10008.1.2.2") return Judge(scanner, start, Encoding{true, true}, false, max_depth, pixels);
-  if (!ts.empty()) return Judge(scanner, start, Encoding{true, false}, false, max_depth, pixels);
-  return Judge(scanner, start, GuessEncoding(file, start), true, max_depth, pixels);
+  if (xs == EXS_Unknown) return Judge(scanner, start, GuessEncoding(file, start), true, max_depth, pixels);
+  const DcmXfer xfer(xs);
+  return Judge(scanner, start, Encoding{xfer.isExplicitVR(), xfer.isBigEndian()}, false, max_depth, pixels);
 }
 
 }  // namespace rwd

@@ -69,10 +69,11 @@ Result<std::string> FolderSink::Write(const std::string& rel, std::span<const ui
   // the file system lacks O_TMPFILE, or the name exists (a rerun), a
   // temporary name is renamed over it instead.
   const std::string dir = fs::path(path).parent_path().string();
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  // Owner-only: the quarantine holds originals with PHI.
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   const bool unnamed = fd >= 0;
   const std::string tmp = path + ".part" + std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()) % 100000);
-  if (!unnamed) fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (!unnamed) fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) return Status::Error(ErrorCode::kIoError, "cannot create a file in " + dir + ": " + std::strerror(errno));
   // One writev for both parts; loop for short writes.
   const size_t total = bytes.size() + more.size();

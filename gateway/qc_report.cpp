@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "gateway/private_file.h"
 #include "gateway/staging_area.h"
 
 namespace rwd::gateway {
@@ -42,15 +43,9 @@ Result<std::string> WriteQcReport(db::ProvenanceStore& store, int64_t run_id, co
     series.push_back(std::move(s));
   }
   const std::string text = nlohmann::json({{"run_id", run_id}, {"series", series}}).dump(1);
-  std::error_code ec;
-  std::filesystem::create_directories(reports_dir, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + reports_dir + ": " + ec.message());
+  if (Status made = MakePrivateDirs(reports_dir); !made.ok()) return made;
   const std::string path = reports_dir + "/qc.json";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return Status::Error(ErrorCode::kIoError, "cannot write " + path);
-  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-  const bool ok = WriteAll(fd, {p, text.size()}, {});
-  if (::close(fd) != 0 || !ok) return Status::Error(ErrorCode::kIoError, "cannot write " + path);
+  if (Status written = WritePrivateFile(path, text); !written.ok()) return written;
   return path;
 }
 

@@ -50,7 +50,7 @@ Result<SigningKeyFiles> CreateSigningKey(const std::string& workdir, bool replac
   if (!pair.ok()) return pair.status();
   Status s = WriteNew(files.private_path, pair->private_pem, 0600);
   if (!s.ok()) return s;
-  s = WriteNew(files.public_path, pair->public_pem, 0644);
+  s = WriteNew(files.public_path, pair->public_pem, 0600);  // under the work dir: owner-only like everything there
   if (!s.ok()) return s;
   files.public_pem = pair->public_pem;
   auto fp = Ed25519Fingerprint(pair->public_pem);

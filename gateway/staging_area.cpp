@@ -112,7 +112,7 @@ Status StagingArea::EnsureParent(const std::string& path) {
   // Below the staging or the output root, never through a link.
   const std::string& root = dir.rfind(root_ + "/", 0) == 0 ? root_ : output_;
   if (dir.rfind(root + "/", 0) != 0) return Status::Error(ErrorCode::kInternal, "a path outside the staging area and the output");
-  Status s = MakeDirsNoFollow(root, std::string_view(dir).substr(root.size() + 1));
+  Status s = MakeDirsNoFollow(root, std::string_view(dir).substr(root.size() + 1), 0700);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   dirs_.insert(dir);

@@ -1,4 +1,5 @@
 #include "gateway/listen/spool.h"
+#include "gateway/private_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -35,10 +36,9 @@ bool FsyncPath(const std::string& path, int flags) {
 
 Result<Spool> Spool::Open(const std::string& work_dir, uint64_t min_free_bytes) {
   const std::string root = work_dir + "/spool";
-  std::error_code ec;
-  fs::create_directories(root + "/incoming", ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + root + ": " + ec.message());
+  if (Status made = MakePrivateDirs(root + "/incoming"); !made.ok()) return made;
   ::chmod(root.c_str(), 0700);  // originals, with PHI
+  std::error_code ec;
   for (auto it = fs::directory_iterator(root + "/incoming", ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     std::error_code rm;
     fs::remove(it->path(), rm);  // never acknowledged
@@ -54,8 +54,8 @@ std::string Spool::NewIncomingPath() {
 Status Spool::Commit(const std::string& incoming, const std::string& batch) {
   const std::string dir = BatchDir(batch);
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create a spool batch folder: " + ec.message());
+  if (Status made = MakePrivateDirs(dir); !made.ok()) return made;
+  ::chmod(incoming.c_str(), 0600);  // DCMTK created it with the umask's mode; originals, with PHI
   if (!FsyncPath(incoming, O_RDONLY))
     return Status::Error(ErrorCode::kIoError, "cannot fsync a spooled object: " + std::string(std::strerror(errno)));
   std::string name = fs::path(incoming).filename().string();

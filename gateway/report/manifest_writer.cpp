@@ -1,10 +1,11 @@
 #include "gateway/report/manifest_writer.h"
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
+
+#include "gateway/private_file.h"
 
 namespace rwd::gateway::report {
 namespace {
@@ -17,18 +18,7 @@ std::string Csv(const std::string& v) {
   return out + "\"";
 }
 
-Status WriteAtomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return Status::Error(ErrorCode::kIoError, "cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot rename to " + path.string() + ": " + ec.message());
-  return Status::Ok();
-}
+Status WriteAtomically(const fs::path& path, const std::string& text) { return WritePrivateFile(path.string(), text); }
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include "db/run_records.h"
 #include "gateway/report/html_report.h"
 #include "gateway/report/manifest_writer.h"
+#include "gateway/private_file.h"
 #include "gateway/report/report_gatherer.h"
 #include "rules/profile_loader.h"
 
@@ -55,21 +56,10 @@ Result<RunReportPaths> WriteRunReport(const RunReportOptions& opt) {
   RunReportPaths paths;
   paths.run_id = records->run.id;
   const fs::path dir = fs::path(DefaultReportPath(opt.work_dir, paths.run_id)).parent_path();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::Error(ErrorCode::kIoError, "cannot create " + dir.string() + ": " + ec.message());
+  if (Status made = MakePrivateDirs(dir.string()); !made.ok()) return made;
   ::chmod((fs::path(opt.work_dir) / "reports").c_str(), 0700);
-  ::chmod(dir.c_str(), 0700);
   paths.report = opt.output.empty() ? (dir / "report.html").string() : opt.output;
-  {
-    const std::string tmp = paths.report + ".tmp";
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << RenderHtmlReport(model);
-    if (!out.flush()) return Status::Error(ErrorCode::kIoError, "cannot write " + tmp);
-    out.close();
-    fs::rename(tmp, paths.report, ec);
-    if (ec) return Status::Error(ErrorCode::kIoError, "cannot rename to " + paths.report + ": " + ec.message());
-  }
+  if (Status written = WritePrivateFile(paths.report, RenderHtmlReport(model)); !written.ok()) return written;
   Status s = WriteManifest(*records, model, dir.string());
   if (!s.ok()) return s;
   paths.manifest_csv = (dir / "manifest.csv").string();

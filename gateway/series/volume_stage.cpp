@@ -13,6 +13,7 @@
 #include "core/crypto.h"
 #include "core/series_volume_builder.h"
 #include "gateway/series/original_pixels.h"
+#include "gateway/private_file.h"
 #include "gateway/staging_area.h"
 #include "qc/run_qc.h"
 
@@ -253,13 +254,12 @@ SeriesResult VolumeStage::Deface(SeriesContext& series, SeriesVolume& volume, st
   }
   if (!shared && r.cut && !frame_of_reference.empty()) cuts_.Put(frame_of_reference, *r.cut);
   // After-renderings only (the face is gone), for the report.
-  std::error_code ec;
-  fs::create_directories(reports_dir_, ec);
+  const bool dir_made = MakePrivateDirs(reports_dir_).ok();
   for (const auto& [suffix, png] : {std::pair{"anterior", &r.anterior_png}, std::pair{"oblique", &r.oblique_png}}) {
-    if (png->empty()) continue;
+    if (png->empty() || !dir_made) continue;
     const std::string file = reports_dir_ + "/deface-" + series.key.series_uid + "-" + suffix + ".png";
-    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(png->data()), static_cast<std::streamsize>(png->size()));
-    j[std::string(suffix) + "_png"] = file;
+    const std::string_view bytes(reinterpret_cast<const char*>(png->data()), png->size());
+    if (WritePrivateFile(file, bytes).ok()) j[std::string(suffix) + "_png"] = file;  // the report shows no render otherwise
   }
   series.deface_json = j.dump();
   // Findings the report reads: every released object is defaced; the first

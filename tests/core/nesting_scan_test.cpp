@@ -112,5 +112,77 @@ TEST_CASE("deflated objects are written whole (fuzzing found an empty dataset)")
   CHECK(again.dataset().Has({0x7FE0, 0x0010}));
 }
 
+
+// Fuzzing: the meta header is bounded by (0002,0000) as DCMTK bounds it; group
+// 0002 elements in the dataset after it (one naming Big Endian) do not change
+// how the dataset is read.
+TEST_CASE("the scan ends the meta header where its group length says, as DCMTK does") {
+  SyntheticIds id;
+  Bytes file = Part10Header(id.sop_class, id.sop_instance);  // Explicit VR Little Endian
+  Append(file, Element(0x0002, 0x0010, "UI", "1.2.840.10008.1.2.2"));  // in the dataset: not the meta's
+  Append(file, IdentifyingElements(id));
+  Append(file, Element(0x0008, 0x1030, "LO", "SYNTHETIC STUDY"));
+  CHECK(CheckNestingDepth(file).ok());  // read as big endian, the lengths run past the end
+  auto parsed = DicomFile::Parse(file);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->transfer_syntax_uid() == "1.2.840.10008.1.2.1");
+}
+
+// A meta header whose first VR is not a VR is read by DCMTK as implicit VR, and
+// an undefined-length element there as a sequence: its nesting counts too.
+TEST_CASE("deep nesting inside an implicit-VR meta header is refused") {
+  Bytes file(128, 0);
+  file.insert(file.end(), {'D', 'I', 'C', 'M'});
+  Put16(file, 0x0002);
+  Put16(file, 0xFF00);
+  Put32(file, 0xFFFFFFFFu);
+  Append(file, ItemHeader(0xFFFFFFFFu));
+  for (int i = 0; i < 400; ++i) {
+    Put16(file, 0x0002);
+    Put16(file, 0xFF00);
+    Put32(file, 0xFFFFFFFFu);
+    Append(file, ItemHeader(0xFFFFFFFFu));
+  }
+  const Status s = CheckNestingDepth(file);
+  CHECK(s.code() == ErrorCode::kTruncated);
+  CHECK(s.message().find("nested deeper") != std::string::npos);
+}
+
+// Fuzzing: (0002,0010) with a wrong VR is not used by DCMTK, which then reads
+// the dataset in another syntax; the fast path judged Pixel Data against the
+// UID and wrote the other syntax (native, undefined-length Pixel Data).
+TEST_CASE("the fast path judges Pixel Data in the syntax it will write, like the full parse") {
+  SyntheticIds id;
+  Bytes meta;
+  Append(meta, Element(0x0002, 0x0001, "OB", std::string("\0\1", 2), false));
+  Append(meta, Element(0x0002, 0x0002, "UI", id.sop_class));
+  Append(meta, Element(0x0002, 0x0003, "UI", id.sop_instance));
+  Append(meta, Element(0x0002, 0x0010, "TM", "1.2.840.10008.1.2.4.91"));  // JPEG 2000, wrong VR
+  Bytes file(128, 0);
+  file.insert(file.end(), {'D', 'I', 'C', 'M'});
+  Bytes gl = ElementHeader(0x0002, 0x0000, "UL", 4);
+  Put32(gl, static_cast<uint32_t>(meta.size()));
+  Append(file, gl);
+  Append(file, meta);
+  Append(file, IdentifyingElements(id));
+  Append(file, ImagePixelModule(2, 2, 8));
+  Append(file, ElementHeader(0x7FE0, 0x0010, "OB", 0xFFFFFFFFu));  // encapsulated pixels
+  Append(file, ItemHeader(0));
+  Append(file, ItemHeader(4));
+  file.insert(file.end(), {1, 2, 3, 4});
+  Append(file, SequenceDelimiter());
+  ParseOptions fast;
+  fast.defer_pixel_data = true;
+  auto whole = DicomFile::Parse(file), header_only = DicomFile::Parse(file, fast);
+  CHECK(whole.ok() == header_only.ok());
+  if (header_only.ok()) {  // whatever is accepted must parse again once written
+    auto out = header_only->Serialize();
+    REQUIRE(out.ok());
+    CHECK(DicomFile::Parse(*out).ok());
+  } else {
+    CHECK(header_only.status().message() == whole.status().message());
+  }
+}
+
 }  // namespace
 }  // namespace rwd

@@ -10,6 +10,7 @@
 
 #include "tests/e2e/e2e_support.h"
 #include "tests/fixtures/synthetic_export.h"
+#include "tests/support/dicom_bytes.h"
 
 namespace fs = std::filesystem;
 using namespace rwd;
@@ -36,6 +37,14 @@ TEST_CASE("PACS folders named after patients: no planted token at rest outside t
   // The export nested under folders that carry a name, an MRN and an accession.
   const std::string pacs = "in/ZZTESTPERSON^JOHANNA_99887766/ACCQZ55443322";
   const auto manifest = fixtures::WriteSyntheticExport(t.File(pacs), o);
+  {  // one object without a Study Instance UID: quarantined, its original kept
+    SyntheticIds id;
+    id.study = "";
+    Bytes orphan = Part10Header(id.sop_class, id.sop_instance);
+    Append(orphan, IdentifyingElements(id));
+    WriteText(t.File(pacs + "/ORPHAN.dcm"), std::string(orphan.begin(), orphan.end()));
+  }
+  const mode_t umask_before = ::umask(022);  // a cron job's usual umask: rwdgate must not rely on it
   GateRun r = RunGate(t.File("in"), t.File("out"), t.File("work"), ProfilePath("basic.yaml"), "");  // rwdgate's defaults
   REQUIRE(r.cmd.exit_code == 0);
   REQUIRE(r.summary["quarantined"].get<int>() + r.summary["released"].get<int>() > 0);
@@ -62,6 +71,29 @@ TEST_CASE("PACS folders named after patients: no planted token at rest outside t
   CHECK(Mode(work + "/project.key") == 0600);
   CHECK(Mode(work + "/signing.key") == 0600);
   CHECK(Mode(work + "/quarantine") == 0700);
+  // Everything else too (reports, manifests, QC results, renders, logs, the
+  // quarantine's originals): files 0600, folders 0700, whatever the umask.
+  int files = 0, folders = 0;
+  bool report_seen = false, quarantined_seen = false;
+  for (const auto& e : fs::recursive_directory_iterator(work)) {
+    const std::string p = e.path().string();
+    INFO(p);
+    if (e.is_symlink()) FAIL("a link in the work dir");
+    if (e.is_directory()) {
+      ++folders;
+      CHECK(Mode(p) == 0700);
+    } else {
+      ++files;
+      CHECK(Mode(p) == 0600);
+      report_seen = report_seen || e.path().filename() == "report.html";
+      quarantined_seen = quarantined_seen || p.rfind(work + "/quarantine/", 0) == 0;
+    }
+  }
+  ::umask(umask_before);
+  CHECK(report_seen);       // with manifest.csv, manifest.json and qc.json beside it
+  CHECK(quarantined_seen);  // the export has objects that are quarantined
+  CHECK(files >= 8);
+  CHECK(folders >= 3);
 }
 
 TEST_CASE("a link planted at OUTPUT/<patient> holds that patient's series back; a linked quarantine is refused") {
