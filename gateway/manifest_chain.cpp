@@ -22,6 +22,27 @@ std::string EntryContent(const ManifestEntry& e) {
   return j.dump();
 }
 
+std::optional<ManifestEntry> ParseEntryContent(std::string_view content) {
+  const nlohmann::json j = nlohmann::json::parse(content, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("type", "") != "object") return std::nullopt;
+  try {
+    ManifestEntry e;
+    e.seq = j.at("seq").get<int64_t>();
+    e.path = j.at("path").get<std::string>();
+    e.sha256 = j.at("sha256").get<std::string>();
+    e.size = j.at("size").get<uint64_t>();
+    e.study_uid = j.at("study_uid").get<std::string>();
+    e.series_uid = j.at("series_uid").get<std::string>();
+    e.sop_uid = j.at("sop_uid").get<std::string>();
+    e.profile_sha256 = j.at("profile_sha256").get<std::string>();
+    e.run_id = j.at("run_id").get<int64_t>();
+    e.time = j.at("time").get<std::string>();
+    return e;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::string EndContent(int64_t seq, int64_t count, int64_t run_id, std::string_view chain_head) {
   nlohmann::ordered_json j;
   j["seq"] = seq;

@@ -36,6 +36,8 @@ struct ManifestEntry {
 // The JSON content of an object line (no chain): deterministic, so that the
 // same entry always gives the same bytes (members in a fixed order).
 std::string EntryContent(const ManifestEntry& entry);
+// The entry an object line's content holds; nullopt when it is not one.
+std::optional<ManifestEntry> ParseEntryContent(std::string_view content);
 // The content of a run's final line, which closes its segment (the object
 // lines since the previous final line): {"seq":S,"type":"end","count":N,
 // "run_id":R,"chain_head":H}, H the chain of the segment's last object line.

@@ -4,21 +4,30 @@
 
 namespace rwd::gateway {
 
+ManifestEntry EntryFromRow(const db::ProvenanceStore::ManifestedRow& row, const std::string& output_root) {
+  ManifestEntry e;
+  e.path = row.output_path.substr(output_root.size() + 1);
+  e.sha256 = row.sha256_out;
+  e.size = static_cast<uint64_t>(row.size_out);
+  e.study_uid = row.study_uid;
+  e.series_uid = row.series_uid;
+  e.sop_uid = row.sop_uid;
+  e.profile_sha256 = row.profile_sha256;
+  e.run_id = row.run_id;
+  e.time = row.time;
+  e.seq = row.seq;
+  return e;
+}
+
 Result<int64_t> AppendUnmanifestedRows(db::ProvenanceStore& store, const std::string& output_root,
                                        ReleaseManifest& manifest) {
   int64_t n = 0;
   Status appended = Status::Ok();
   Status listed = store.ForEachUnmanifested(output_root, [&](db::ProvenanceStore::ManifestedRow&& r) {
     if (!appended.ok()) return;
-    ManifestEntry e;
-    e.path = r.output_path.substr(output_root.size() + 1);
-    e.sha256 = r.sha256_out;
-    e.size = static_cast<uint64_t>(r.size_out);
-    e.study_uid = r.study_uid;
-    e.series_uid = r.series_uid;
-    e.sop_uid = r.sop_uid;
-    e.run_id = r.run_id;
-    e.profile_sha256 = r.profile_sha256;
+    ManifestEntry e = EntryFromRow(r, output_root);
+    e.seq = 0;
+    e.time.clear();  // listed now
     appended = manifest.Append(r.object_id, std::move(e));
     if (appended.ok()) ++n;
   });

@@ -11,6 +11,9 @@
 
 namespace rwd::gateway {
 
+// The manifest entry a released row records (path relative to `output_root`).
+ManifestEntry EntryFromRow(const db::ProvenanceStore::ManifestedRow& row, const std::string& output_root);
+
 // Appends to `manifest` the released rows under `output_root` with no
 // manifest line, each with its own run and profile. Returns how many.
 Result<int64_t> AppendUnmanifestedRows(db::ProvenanceStore& store, const std::string& output_root,

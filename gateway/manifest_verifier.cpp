@@ -10,6 +10,7 @@
 #include "core/crypto.h"
 #include "db/provenance_store.h"
 #include "gateway/manifest_chain.h"
+#include "gateway/manifest_rows.h"
 #include "gateway/release_manifest.h"
 
 namespace rwd::gateway {
@@ -147,17 +148,7 @@ class Verifier {
     std::map<std::pair<std::string, std::string>, int64_t> recorded;  // (path, sha256) -> newest recorded line
     Status listed = (*store)->ForEachManifested(root, [&](db::ProvenanceStore::ManifestedRow&& row) {
       const std::string id = "object row " + std::to_string(row.object_id);
-      ManifestEntry e;
-      e.path = row.output_path.substr(root.size() + 1);
-      e.sha256 = row.sha256_out;
-      e.size = static_cast<uint64_t>(row.size_out);
-      e.study_uid = row.study_uid;
-      e.series_uid = row.series_uid;
-      e.sop_uid = row.sop_uid;
-      e.profile_sha256 = row.profile_sha256;
-      e.run_id = row.run_id;
-      e.time = row.time;
-      e.seq = row.seq;
+      const ManifestEntry e = EntryFromRow(row, root);
       auto line = lines_.find(row.seq);
       if (line == lines_.end())
         return Problem(VerifyProblem::Kind::kDatabase, id, "records manifest line " + std::to_string(row.seq) +

@@ -107,40 +107,23 @@ Status ReadIfExists(const std::string& path, std::string& out, bool& exists) {
 
 std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
-// The segment file holds one object per line: its row id, a tab, the entry.
+// The segment file holds one object per line: its row id, a tab, the
+// entry as its line will hold it (seq still 0).
 std::string SegmentLine(int64_t object_id, const ManifestEntry& e) {
-  nlohmann::ordered_json j;
-  j["path"] = e.path;
-  j["sha256"] = e.sha256;
-  j["size"] = e.size;
-  j["study_uid"] = e.study_uid;
-  j["series_uid"] = e.series_uid;
-  j["sop_uid"] = e.sop_uid;
-  j["profile_sha256"] = e.profile_sha256;
-  j["run_id"] = e.run_id;
-  j["time"] = e.time;
-  return std::to_string(object_id) + "\t" + j.dump() + "\n";
+  return std::to_string(object_id) + "\t" + EntryContent(e) + "\n";
 }
 
 bool ParseSegmentLine(const std::string& line, int64_t& object_id, ManifestEntry& e) {
   const size_t tab = line.find('\t');
   if (tab == std::string::npos) return false;
-  const nlohmann::json j = nlohmann::json::parse(line.substr(tab + 1), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return false;
+  auto parsed = ParseEntryContent(std::string_view(line).substr(tab + 1));
+  if (!parsed) return false;
   try {
     object_id = std::stoll(line.substr(0, tab));
-    e.path = j.at("path").get<std::string>();
-    e.sha256 = j.at("sha256").get<std::string>();
-    e.size = j.at("size").get<uint64_t>();
-    e.study_uid = j.at("study_uid").get<std::string>();
-    e.series_uid = j.at("series_uid").get<std::string>();
-    e.sop_uid = j.at("sop_uid").get<std::string>();
-    e.profile_sha256 = j.at("profile_sha256").get<std::string>();
-    e.run_id = j.at("run_id").get<int64_t>();
-    e.time = j.at("time").get<std::string>();
   } catch (const std::exception&) {
     return false;
   }
+  e = std::move(*parsed);
   return true;
 }
 
