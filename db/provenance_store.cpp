@@ -506,21 +506,17 @@ Result<int64_t> ProvenanceStore::DecideSeries(int64_t run_id, const SeriesRecord
   return series_id;
 }
 
-Result<std::vector<ProvenanceStore::SeriesQcRow>> ProvenanceStore::ListSeriesQc(int64_t run_id) {
+Status ProvenanceStore::ForEachSeriesQc(int64_t run_id, const std::function<void(const SeriesQcRow&)>& visit) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<SeriesQcRow> out;
-  {
-    Result<Statement> st = db_->Prepare(kSeriesQc);
-    if (!st.ok()) return st.status();
-    st->BindInt64(1, run_id);
-    while (true) {
-      Result<bool> row = st->Step();
-      if (!row.ok()) return row.status();
-      if (!row.value()) break;
-      out.push_back({st->ColumnInt64(0), st->ColumnText(1), st->ColumnText(2), st->ColumnText(3), st->ColumnText(4), {}});
-    }
-  }
-  for (SeriesQcRow& r : out) {
+  Result<Statement> series = db_->Prepare(kSeriesQc);
+  if (!series.ok()) return series.status();
+  series->BindInt64(1, run_id);
+  while (true) {
+    Result<bool> more = series->Step();
+    if (!more.ok()) return more.status();
+    if (!more.value()) return Status::Ok();
+    SeriesQcRow r{series->ColumnInt64(0), series->ColumnText(1), series->ColumnText(2), series->ColumnText(3),
+                  series->ColumnText(4), {}};
     Result<Statement> st = db_->Prepare(kChecksOf);
     if (!st.ok()) return st.status();
     st->BindInt64(1, r.id);
@@ -535,8 +531,8 @@ Result<std::vector<ProvenanceStore::SeriesQcRow>> ProvenanceStore::ListSeriesQc(
       c.verdict = st->ColumnText(3);
       r.checks.push_back(std::move(c));
     }
+    visit(r);
   }
-  return out;
 }
 
 Status ProvenanceStore::MarkSeriesReleased(int64_t series_id) {

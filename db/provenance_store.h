@@ -208,13 +208,14 @@ class ProvenanceStore {
   Result<int64_t> DecideSeries(int64_t run_id, const SeriesRecord& series, std::span<const ObjectDecision> held_back,
                                std::span<const std::pair<int64_t, std::vector<Finding>>> findings = {},
                                std::span<const RewrittenObject> rewritten = {});
-  // The series of a run with their QC results, for qc.json.
+  // The series of a run with their QC results, for qc.json, one at a time
+  // (by id), so qc.json is written without holding the run's series.
   struct SeriesQcRow {
     int64_t id = 0;
     std::string series_uid, modality, state, qc_json;
     std::vector<SeriesCheckRow> checks;
   };
-  Result<std::vector<SeriesQcRow>> ListSeriesQc(int64_t run_id);
+  Status ForEachSeriesQc(int64_t run_id, const std::function<void(const SeriesQcRow&)>& visit);
   // The QC history cohort grading reads (provenance_store_qc.cpp): every
   // non-na check value of the newest decision of each series decided by a
   // run before `before_run` whose series.qc names a group (an HMAC). `fn`

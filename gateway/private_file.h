@@ -19,4 +19,24 @@ Status MakePrivateDirs(const std::string& dir);
 // sees the old file or the new one, never a part.
 Status WritePrivateFile(const std::string& path, std::string_view data);
 
+// The same guarantees for a file written in pieces (reports and manifests of
+// any size, without holding them in memory): Open, Write..., Commit.
+// Destroyed before Commit, it removes its temporary file.
+class PrivateFileWriter {
+ public:
+  static Result<PrivateFileWriter> Open(const std::string& path);
+  PrivateFileWriter(PrivateFileWriter&& other) noexcept;
+  PrivateFileWriter& operator=(PrivateFileWriter&&) = delete;
+  PrivateFileWriter(const PrivateFileWriter&) = delete;
+  ~PrivateFileWriter();
+  void Write(std::string_view data);  // buffered; an error shows at Commit
+  Status Commit();
+
+ private:
+  PrivateFileWriter(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  bool Flush();
+  std::string path_, buffer_;
+  int fd_ = -1, error_ = 0;
+};
+
 }  // namespace rwd::gateway

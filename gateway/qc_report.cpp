@@ -12,10 +12,14 @@
 namespace rwd::gateway {
 
 Result<std::string> WriteQcReport(db::ProvenanceStore& store, int64_t run_id, const std::string& reports_dir) {
-  auto rows = store.ListSeriesQc(run_id);
-  if (!rows.ok()) return rows.status();
-  nlohmann::json series = nlohmann::json::array();
-  for (const auto& r : *rows) {
+  if (Status made = MakePrivateDirs(reports_dir); !made.ok()) return made;
+  const std::string path = reports_dir + "/qc.json";
+  auto out = PrivateFileWriter::Open(path);
+  if (!out.ok()) return out.status();
+  // {"run_id": N, "series": [...]}, a series a line.
+  out->Write("{\"run_id\": " + std::to_string(run_id) + ", \"series\": [");
+  bool first = true;
+  Status read = store.ForEachSeriesQc(run_id, [&](const db::ProvenanceStore::SeriesQcRow& r) {
     nlohmann::json s = {{"series_uid", r.series_uid}, {"modality", r.modality}, {"state", r.state}};
     const nlohmann::json qc = nlohmann::json::parse(r.qc_json, nullptr, false);
     s["verdict"] = qc.is_object() ? qc.value("verdict", "na") : "na";
@@ -40,12 +44,12 @@ Result<std::string> WriteQcReport(db::ProvenanceStore& store, int64_t run_id, co
       checks.push_back(std::move(check));
     }
     s["checks"] = std::move(checks);
-    series.push_back(std::move(s));
-  }
-  const std::string text = nlohmann::json({{"run_id", run_id}, {"series", series}}).dump(1);
-  if (Status made = MakePrivateDirs(reports_dir); !made.ok()) return made;
-  const std::string path = reports_dir + "/qc.json";
-  if (Status written = WritePrivateFile(path, text); !written.ok()) return written;
+    out->Write((first ? "\n" : ",\n") + s.dump());
+    first = false;
+  });
+  if (!read.ok()) return read;
+  out->Write("\n]}\n");
+  if (Status written = out->Commit(); !written.ok()) return written;
   return path;
 }
 

@@ -179,15 +179,18 @@ std::string Geometry(const std::string& json) {
   return s;
 }
 
-std::string SeriesCard(const SeriesView& v) {
+std::string SeriesCard(const SeriesView& v, const ReportImages* images) {
+  std::string thumbnail = v.thumbnail_jpeg_base64, error = v.thumbnail_error;
+  if (thumbnail.empty() && error.empty() && images && !v.thumbnail_source.empty())
+    thumbnail = images->SeriesThumbnail(v, &error);
   const bool flagged = v.verdict == "fail" || v.verdict == "warn" || v.state == "quarantined";
   std::string s = "<div class=\"card" + std::string(flagged ? " flag" : "") + "\" data-series=\"" + Html(v.series_uid) + "\">";
-  if (!v.thumbnail_jpeg_base64.empty())
-    s += "<img class=\"thumb\" alt=\"released middle slice\" src=\"data:image/jpeg;base64," + v.thumbnail_jpeg_base64 + "\">";
+  if (!thumbnail.empty())
+    s += "<img class=\"thumb\" alt=\"released middle slice\" src=\"data:image/jpeg;base64," + thumbnail + "\">";
   s += "<b>" + Html(v.modality) + "</b> " + Html(v.patient) + "<br><span class=\"uid\">" + Html(v.series_uid) + "</span><br>";
   s += std::to_string(v.released) + " of " + std::to_string(v.objects) + " slices released";
   if (v.state == "quarantined") s += "<br><b>held back</b>: " + Html(v.reason_code) + " " + Html(v.reason) + " (no thumbnail)";
-  else if (v.thumbnail_jpeg_base64.empty()) s += "<br><span class=\"none\">no thumbnail (" + Html(v.thumbnail_error) + ")</span>";
+  else if (thumbnail.empty()) s += "<br><span class=\"none\">no thumbnail (" + Html(error) + ")</span>";
   if (v.defaced) s += "<br>defaced";
   s += "<br><small>" + Geometry(v.geometry_json) + "</small><br style=\"clear:both\">";
   s += "<div>QC: <span class=\"" + Html(v.verdict.empty() ? "none" : v.verdict) + "\">" +
@@ -203,42 +206,48 @@ std::string SeriesCard(const SeriesView& v) {
   return s + "</div>";
 }
 
-std::string SeriesSection(const ReportModel& m) {
+using Write = std::function<void(std::string_view)>;
+
+void SeriesSection(const ReportModel& m, const ReportImages* images, const Write& write) {
   std::string s = Section("series", "Series");
-  if (m.series.empty()) return s + None() + "</section>";
+  if (m.series.empty()) return write(s + None() + "</section>");
   s += "<p>Thumbnail: the released, de-identified middle slice (CT: the DICOM window or soft tissue; MR and others: 1st-99th "
        "percentile). Red border: QC warning or failure, or held back. Plot: spacing between consecutive slices along z.</p>";
-  s += "<div class=\"cards\">";
-  for (const SeriesView& v : m.series) s += SeriesCard(v);
-  return s + "</div></section>";
+  write(s + "<div class=\"cards\">");
+  for (const SeriesView& v : m.series) write(SeriesCard(v, images));
+  write("</div></section>");
 }
 
-std::string Pixels(const ReportModel& m) {
+void Pixels(const ReportModel& m, const ReportImages* images, const Write& write) {
   std::string s = Section("pixels", "Pixels: burned-in text redacted");
-  if (m.redacted.empty()) return s + None() + "</section>";
-  s += "<p>Released images with the filled boxes outlined in red.</p><div class=\"cards\">";
+  if (m.redacted.empty()) return write(s + None() + "</section>");
+  write(s + "<p>Released images with the filled boxes outlined in red.</p><div class=\"cards\">");
   for (const RedactedImageView& r : m.redacted) {
-    s += "<div class=\"card redacted\">";
-    if (!r.thumbnail_jpeg_base64.empty())
-      s += "<img alt=\"redacted released image\" src=\"data:image/jpeg;base64," + r.thumbnail_jpeg_base64 + "\"><br style=\"clear:both\">";
-    s += std::to_string(r.boxes_redacted) + " box(es) redacted, " + std::to_string(r.boxes_kept) +
-         " text region(s) kept<br><span class=\"uid\">" + Html(r.sop_uid) + "</span></div>";
+    std::string thumbnail = r.thumbnail_jpeg_base64;
+    if (thumbnail.empty() && images && !r.source.empty()) thumbnail = images->RedactedThumbnail(r);
+    s = "<div class=\"card redacted\">";
+    if (!thumbnail.empty())
+      s += "<img alt=\"redacted released image\" src=\"data:image/jpeg;base64," + thumbnail + "\"><br style=\"clear:both\">";
+    write(s + std::to_string(r.boxes_redacted) + " box(es) redacted, " + std::to_string(r.boxes_kept) +
+          " text region(s) kept<br><span class=\"uid\">" + Html(r.sop_uid) + "</span></div>");
   }
-  return s + "</div></section>";
+  write("</div></section>");
 }
 
-std::string Defacing(const ReportModel& m) {
+void Defacing(const ReportModel& m, const ReportImages* images, const Write& write) {
   std::string s = Section("defacing", "Defacing");
-  if (m.defaced.empty()) return s + None() + "</section>";
-  s += "<div class=\"cards\">";
+  if (m.defaced.empty()) return write(s + None() + "</section>");
+  write(s + "<div class=\"cards\">");
   for (const DefaceView& d : m.defaced) {
-    s += "<div class=\"card\">";
-    if (!d.render_png_base64.empty()) s += "<img alt=\"after-render\" src=\"data:image/png;base64," + d.render_png_base64 + "\"><br style=\"clear:both\">";
+    std::string png = d.render_png_base64;
+    if (png.empty() && images && !d.render_path.empty()) png = images->DefaceRender(d);
+    s = "<div class=\"card\">";
+    if (!png.empty()) s += "<img alt=\"after-render\" src=\"data:image/png;base64," + png + "\"><br style=\"clear:both\">";
     s += "<span class=\"uid\">" + Html(d.series_uid) + "</span><table>";
     for (const auto& [k, v] : d.figures) s += "<tr><td>" + Html(k) + "</td><td class=\"num\">" + Html(v) + "</td></tr>";
-    s += "</table></div>";
+    write(s + "</table></div>");
   }
-  return s + "</div></section>";
+  write("</div></section>");
 }
 
 std::string Deidentification(const ReportModel& m) {
@@ -273,15 +282,24 @@ std::string Deidentification(const ReportModel& m) {
 
 }  // namespace
 
-std::string RenderHtmlReport(const ReportModel& m) {
+void RenderHtmlReport(const ReportModel& m, const ReportImages* images, const Write& write) {
   std::string s = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>rwdgate run " +
                   std::to_string(m.run_id) + "</title><style>" + kStyle + "</style></head><body>";
-  s += Header(m) + Accounting(m) + Composition(m) + Acquisition(m) + SeriesSection(m) + Pixels(m) + Defacing(m) +
-       Deidentification(m) + NotReleased(m);
-  return s + "<footer><p><small>Generated by rwdgate " + Html(m.tool_version) +
-         ". Shows only released content: new UIDs, pseudonyms, released pixels.</small></p></footer></body></html>\n";
+  write(s + Header(m) + Accounting(m) + Composition(m) + Acquisition(m));
+  SeriesSection(m, images, write);
+  Pixels(m, images, write);
+  Defacing(m, images, write);
+  write(Deidentification(m) + NotReleased(m));
+  write("<footer><p><small>Generated by rwdgate " + Html(m.tool_version) +
+        ". Shows only released content: new UIDs, pseudonyms, released pixels.</small></p></footer></body></html>\n");
+}
+
+std::string RenderHtmlReport(const ReportModel& m, const ReportImages* images) {
+  std::string page;
+  RenderHtmlReport(m, images, [&](std::string_view piece) { page.append(piece); });
+  return page;
 }
 
 }  // namespace rwd::gateway::report

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <unordered_map>
 
 #include "gateway/private_file.h"
@@ -18,22 +17,22 @@ std::string Csv(const std::string& v) {
   return out + "\"";
 }
 
-Status WriteAtomically(const fs::path& path, const std::string& text) { return WritePrivateFile(path.string(), text); }
-
 }  // namespace
 
-Status WriteManifest(const db::RunRecords& r, const ReportModel& m, const std::string& dir) {
+Status WriteManifest(const db::RunSource& r, const ReportModel& m, const std::string& dir) {
   std::unordered_map<int64_t, const SeriesView*> series;
   for (const SeriesView& s : m.series) series[s.id] = &s;
-  std::set<int64_t> cleaned;
-  for (const db::FindingRow& f : r.findings)
-    if (f.stage == "pixels" && f.kind == "pixels_cleaned") cleaned.insert(f.object_id);
-  const fs::path out_dir = r.run.output_dir;
+  const fs::path out_dir = r.Run().output_dir;
+  auto csv = PrivateFileWriter::Open((fs::path(dir) / "manifest.csv").string());
+  if (!csv.ok()) return csv.status();
+  auto json = PrivateFileWriter::Open((fs::path(dir) / "manifest.json").string());
+  if (!json.ok()) return json.status();
 
-  std::string csv = "path,sha256,size,study_uid,series_uid,instance_uid,patient,modality,qc_verdict,defaced,pixels_cleaned\r\n";
-  nlohmann::json rows = nlohmann::json::array();
-  for (const db::ObjectRow& o : r.objects) {
-    if (o.state != "released") continue;
+  csv->Write("path,sha256,size,study_uid,series_uid,instance_uid,patient,modality,qc_verdict,defaced,pixels_cleaned\r\n");
+  json->Write("[");
+  bool first = true;
+  Status read = r.ForEachObject([&](const db::ObjectRow& o) {
+    if (o.state != "released") return;
     auto s = series.find(o.series_id);
     const std::string verdict = s == series.end() ? "" : s->second->verdict;
     const bool defaced = s != series.end() && s->second->defaced;
@@ -42,18 +41,21 @@ Status WriteManifest(const db::RunRecords& r, const ReportModel& m, const std::s
       const fs::path rel = fs::path(o.output_path).lexically_relative(out_dir);
       if (!rel.empty() && *rel.begin() != "..") path = rel.generic_string();
     }
-    const bool clean = cleaned.count(o.id) > 0;
-    csv += Csv(path) + "," + o.sha256_out + "," + std::to_string(o.size_out) + "," + Csv(o.new_study_uid) + "," +
-           Csv(o.new_series_uid) + "," + Csv(o.new_sop_uid) + "," + Csv(o.patient) + "," + Csv(o.modality) + "," + verdict +
-           "," + (defaced ? "yes" : "no") + "," + (clean ? "yes" : "no") + "\r\n";
-    rows.push_back({{"path", path}, {"sha256", o.sha256_out}, {"size", o.size_out}, {"study_uid", o.new_study_uid},
-                    {"series_uid", o.new_series_uid}, {"instance_uid", o.new_sop_uid}, {"patient", o.patient},
-                    {"modality", o.modality}, {"qc_verdict", verdict}, {"defaced", defaced ? "yes" : "no"},
-                    {"pixels_cleaned", clean ? "yes" : "no"}});
-  }
-  Status s = WriteAtomically(fs::path(dir) / "manifest.csv", csv);
-  if (!s.ok()) return s;
-  return WriteAtomically(fs::path(dir) / "manifest.json", rows.dump(1) + "\n");
+    csv->Write(Csv(path) + "," + o.sha256_out + "," + std::to_string(o.size_out) + "," + Csv(o.new_study_uid) + "," +
+               Csv(o.new_series_uid) + "," + Csv(o.new_sop_uid) + "," + Csv(o.patient) + "," + Csv(o.modality) + "," +
+               verdict + "," + (defaced ? "yes" : "no") + "," + (o.pixels_cleaned ? "yes" : "no") + "\r\n");
+    const nlohmann::json row = {{"path", path}, {"sha256", o.sha256_out}, {"size", o.size_out},
+                                {"study_uid", o.new_study_uid}, {"series_uid", o.new_series_uid},
+                                {"instance_uid", o.new_sop_uid}, {"patient", o.patient}, {"modality", o.modality},
+                                {"qc_verdict", verdict}, {"defaced", defaced ? "yes" : "no"},
+                                {"pixels_cleaned", o.pixels_cleaned ? "yes" : "no"}};
+    json->Write((first ? "\n" : ",\n") + row.dump());
+    first = false;
+  });
+  if (!read.ok()) return read;
+  json->Write("\n]\n");
+  if (Status s = csv->Commit(); !s.ok()) return s;
+  return json->Commit();
 }
 
 }  // namespace rwd::gateway::report

@@ -15,7 +15,8 @@
 namespace rwd::gateway::report {
 
 // Writes `dir`/manifest.csv and `dir`/manifest.json (each through a
-// temporary file and a rename). Errors: kIoError.
-Status WriteManifest(const db::RunRecords& records, const ReportModel& model, const std::string& dir);
+// temporary file and a rename), a row at a time as the objects are read.
+// Errors: kIoError, kDatabaseError.
+Status WriteManifest(const db::RunSource& records, const ReportModel& model, const std::string& dir);
 
 }  // namespace rwd::gateway::report

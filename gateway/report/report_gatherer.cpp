@@ -87,18 +87,18 @@ std::string Thumbnail(const DicomFile& file, int side, std::vector<anon::pixel::
   return Base64(*jpeg);
 }
 
-void GatherHeader(const db::RunRecords& r, const GatherOptions& opt, ReportModel& m) {
-  m.run_id = r.run.id;
-  m.status = r.run.status;
-  m.started_at = r.run.started_at;
-  m.ended_at = r.run.ended_at;
-  m.tool_version = r.run.tool_version;
-  m.profile_name = r.run.profile_name;
-  m.profile_sha256 = r.run.profile_sha256;
+void GatherHeader(const db::RunRow& run, const GatherOptions& opt, ReportModel& m) {
+  m.run_id = run.id;
+  m.status = run.status;
+  m.started_at = run.started_at;
+  m.ended_at = run.ended_at;
+  m.tool_version = run.tool_version;
+  m.profile_name = run.profile_name;
+  m.profile_sha256 = run.profile_sha256;
   m.internal = opt.internal;
   m.key_fingerprint = opt.key_fingerprint;
-  if (opt.internal) m.input_dir = r.run.input_dir, m.output_dir = r.run.output_dir;
-  if (opt.profile && opt.profile->sha256 == r.run.profile_sha256) {
+  if (opt.internal) m.input_dir = run.input_dir, m.output_dir = run.output_dir;
+  if (opt.profile && opt.profile->sha256 == run.profile_sha256) {
     m.options = ProfileOptionsInForce(*opt.profile);
     m.overrides = ProfileOverrides(*opt.profile);
   } else {
@@ -107,138 +107,166 @@ void GatherHeader(const db::RunRecords& r, const GatherOptions& opt, ReportModel
   }
 }
 
-void GatherAccounting(const db::RunRecords& r, ReportModel& m) {
+Status GatherAccounting(const db::RunSource& r, ReportModel& m) {
   std::set<std::string> patients, studies;
-  for (const db::ObjectRow& o : r.objects) {
+  Status s = r.ForEachObject([&](const db::ObjectRow& o) {
     if (o.state == "released") {
       ++m.released;
       patients.insert(o.patient);
       studies.insert(o.new_study_uid);
       ++m.instances_by_modality[o.modality.empty() ? "?" : o.modality];
-      continue;
+      return;
     }
     if (o.state == "quarantined") ++m.quarantined;
     else if (o.state == "rejected") ++m.rejected;
     else ++m.staged;
     ++m.reasons[{o.state, o.reason_code}];
     m.not_released.push_back({o.state, o.reason_code, o.stage, o.reason, m.internal ? o.source_path : ""});
-  }
+  });
   m.patients = static_cast<int64_t>(patients.size());
   m.studies = static_cast<int64_t>(studies.size());
   std::stable_sort(m.not_released.begin(), m.not_released.end(), [](const auto& a, const auto& b) {
     return std::tie(a.state, a.reason_code) < std::tie(b.state, b.reason_code);
   });
+  return s;
 }
 
-void GatherFindings(const db::RunRecords& r, ReportModel& m, std::unordered_map<int64_t, const db::ObjectRow*>& by_id) {
-  for (const db::FindingRow& f : r.findings) {
+// One pass over the findings: counts, header actions, deface views,
+// redacted boxes (of released objects only: never a quarantined image).
+Status GatherFindings(const db::RunSource& r, ReportModel& m, std::set<std::string>& defaced_series) {
+  std::map<int64_t, RedactedImageView> redacted;  // by object id
+  Status s = r.ForEachFinding([&](const db::FindingRow& f, const db::FindingObject& o) {
     ++m.findings[{f.stage, f.kind}];
-    auto o = by_id.find(f.object_id);
-    if (f.kind != "header_actions" || o == by_id.end() || o->second->state != "released") continue;
-    const auto j = nlohmann::json::parse(f.detail_json, nullptr, false);
-    if (!j.is_object()) continue;
-    for (const auto& [k, v] : j.items())
-      if (v.is_number_integer()) m.header_actions[k] += v.get<int64_t>();
-  }
-}
-
-void GatherRedacted(const db::RunRecords& r, const GatherOptions& opt, int side, ReportModel& m,
-                    std::unordered_map<int64_t, const db::ObjectRow*>& by_id) {
-  std::map<int64_t, std::pair<std::vector<anon::pixel::ThumbnailBox>, int>> boxes;  // object -> redacted, kept
-  for (const db::FindingRow& f : r.findings) {
-    if (f.stage != "pixels" || (f.kind != "text_region" && f.kind != "known_region")) continue;
-    auto o = by_id.find(f.object_id);
-    if (o == by_id.end() || o->second->state != "released") continue;  // never a quarantined image
-    bool redacted = false;
-    auto box = RedactedBox(f.detail_json, &redacted);
-    if (!box) continue;
-    if (redacted) boxes[f.object_id].first.push_back(*box);
-    else ++boxes[f.object_id].second;
-  }
-  for (auto& [id, b] : boxes) {
-    if (b.first.empty()) continue;
-    const db::ObjectRow& o = *by_id[id];
-    RedactedImageView v{o.new_series_uid, o.new_sop_uid, static_cast<int>(b.first.size()), b.second, ""};
-    Released file = OpenReleased(o);
-    std::string error;
-    if (file.file) v.thumbnail_jpeg_base64 = Thumbnail(*file.file, std::max(side, 240), b.first, &error);
-    m.redacted.push_back(std::move(v));
-  }
-}
-
-void GatherDeface(const db::RunRecords& r, const GatherOptions& opt, ReportModel& m,
-                  std::unordered_map<int64_t, const db::ObjectRow*>& by_id, std::set<std::string>& defaced_series) {
-  for (const db::FindingRow& f : r.findings) {
-    if (f.stage != "deface") continue;
-    auto o = by_id.find(f.object_id);
-    if (o == by_id.end() || o->second->state != "released") continue;
-    if (f.kind == "defaced") defaced_series.insert(o->second->new_series_uid);
-    const auto j = nlohmann::json::parse(f.detail_json, nullptr, false);
-    if (!j.is_object() || !j.contains("render")) continue;
-    DefaceView v{o->second->new_series_uid, f.kind, "", {}};
-    if (j["render"].is_string()) {
-      fs::path png = j["render"].get<std::string>();
-      if (png.is_relative() && !opt.work_dir.empty()) png = fs::path(opt.work_dir) / png;
-      if (auto bytes = ReadBytes(png.string()); bytes && bytes->size() <= 512 * 1024) v.render_png_base64 = Base64(*bytes);
+    if (o.state != "released") return;
+    if (f.kind == "header_actions") {
+      const auto j = nlohmann::json::parse(f.detail_json, nullptr, false);
+      if (!j.is_object()) return;
+      for (const auto& [k, v] : j.items())
+        if (v.is_number_integer()) m.header_actions[k] += v.get<int64_t>();
+    } else if (f.stage == "deface") {
+      if (f.kind == "defaced") defaced_series.insert(o.new_series_uid);
+      const auto j = nlohmann::json::parse(f.detail_json, nullptr, false);
+      if (!j.is_object() || !j.contains("render")) return;
+      DefaceView v{o.new_series_uid, f.kind, j["render"].is_string() ? j["render"].get<std::string>() : "", "", {}};
+      for (const auto& [k, val] : j.items())
+        if (k != "render" && (val.is_number() || val.is_boolean())) v.figures.push_back({k, val.dump()});
+      m.defaced.push_back(std::move(v));
+    } else if (f.stage == "pixels" && (f.kind == "text_region" || f.kind == "known_region")) {
+      bool was_redacted = false;
+      auto box = RedactedBox(f.detail_json, &was_redacted);
+      if (!box) return;
+      RedactedImageView& v = redacted[f.object_id];
+      v.series_uid = o.new_series_uid, v.sop_uid = o.new_sop_uid, v.source = o.output_path;
+      if (!was_redacted) {
+        ++v.boxes_kept;
+        return;
+      }
+      ++v.boxes_redacted;
+      v.boxes.push_back({box->x, box->y, box->width, box->height});
     }
-    for (const auto& [k, val] : j.items())
-      if (k != "render" && (val.is_number() || val.is_boolean())) v.figures.push_back({k, val.dump()});
-    m.defaced.push_back(std::move(v));
-  }
+  });
+  for (auto& [id, v] : redacted)
+    if (v.boxes_redacted > 0) m.redacted.push_back(std::move(v));
+  return s;
 }
 
 }  // namespace
 
-ReportModel GatherReport(const db::RunRecords& r, const GatherOptions& opt) {
+std::string ReleasedImages::SeriesThumbnail(const SeriesView& v, std::string* error) const {
+  db::ObjectRow o;
+  o.output_path = v.thumbnail_source;
+  Released file = OpenReleased(o);
+  if (!file.file) {
+    *error = file.error;
+    return "";
+  }
+  if (!PixelData::Present(*file.file)) {
+    *error = "no pixel data";
+    return "";
+  }
+  return Thumbnail(*file.file, side_, {}, error);
+}
+
+std::string ReleasedImages::RedactedThumbnail(const RedactedImageView& v) const {
+  db::ObjectRow o;
+  o.output_path = v.source;
+  Released file = OpenReleased(o);
+  if (!file.file) return "";
+  std::vector<anon::pixel::ThumbnailBox> boxes;
+  for (const auto& b : v.boxes) boxes.push_back({b[0], b[1], b[2], b[3]});
+  std::string error;
+  return Thumbnail(*file.file, std::max(side_, 240), std::move(boxes), &error);
+}
+
+std::string ReleasedImages::DefaceRender(const DefaceView& d) const {
+  fs::path png = d.render_path;
+  if (png.is_relative() && !work_dir_.empty()) png = fs::path(work_dir_) / png;
+  std::error_code ec;
+  if (fs::file_size(png, ec) > 512 * 1024 || ec) return "";
+  auto bytes = ReadBytes(png.string());
+  return bytes ? Base64(*bytes) : "";
+}
+
+Result<ReportModel> GatherReport(const db::RunSource& r, const GatherOptions& opt) {
   ReportModel m;
-  GatherHeader(r, opt, m);
-  GatherAccounting(r, m);
-  std::unordered_map<int64_t, const db::ObjectRow*> by_id;
-  for (const db::ObjectRow& o : r.objects) by_id[o.id] = &o;
-  GatherFindings(r, m, by_id);
-
-  const int side = opt.thumbnail_side > 0 ? opt.thumbnail_side : r.series.size() <= 500 ? 160 : 96;
+  GatherHeader(r.Run(), opt, m);
+  if (Status s = GatherAccounting(r, m); !s.ok()) return s;
   std::set<std::string> defaced_series;
-  GatherDeface(r, opt, m, by_id, defaced_series);
-  GatherRedacted(r, opt, side, m, by_id);
+  if (Status s = GatherFindings(r, m, defaced_series); !s.ok()) return s;
 
-  // Released objects by series; checks by series.
-  std::unordered_map<int64_t, std::vector<const db::ObjectRow*>> members;
-  for (const db::ObjectRow& o : r.objects)
-    if (o.state == "released" && o.series_id != 0) members[o.series_id].push_back(&o);
+  // Checks by series id, or by UID when the check has no series id.
+  using Numbered = std::pair<size_t, db::SeriesCheckRow>;  // in the order recorded
+  std::map<int64_t, std::vector<Numbered>> checks_by_id;
+  std::map<std::string, std::vector<Numbered>> checks_by_uid;
+  size_t n = 0;
+  Status s = r.ForEachCheck([&](const db::SeriesCheckRow& c) {
+    if (c.series_id != 0) checks_by_id[c.series_id].push_back({n++, c});
+    else checks_by_uid[c.new_series_uid].push_back({n++, c});
+  });
+  if (!s.ok()) return s;
+  std::vector<db::SeriesRow> series;
+  if (s = r.ForEachSeries([&](const db::SeriesRow& x) { series.push_back(x); }); !s.ok()) return s;
+  m.thumbnail_side = opt.thumbnail_side > 0 ? opt.thumbnail_side : series.size() <= 500 ? 160 : 96;
+
   std::set<std::string> protocols;
-  for (const db::SeriesRow& s : r.series) {
+  for (const db::SeriesRow& x : series) {
     SeriesView v;
-    v.id = s.id;
-    v.patient = s.patient;
-    v.study_uid = s.new_study_uid;
-    v.series_uid = s.new_series_uid;
-    v.modality = s.modality;
-    v.state = s.state;
-    v.reason_code = s.reason_code;
-    v.reason = s.reason;
-    v.objects = s.objects;
-    v.released = s.released;
-    v.geometry_json = s.geometry_json;
-    v.defaced = defaced_series.count(s.new_series_uid) > 0;
-    for (const db::SeriesCheckRow& c : r.checks) {
-      if (c.series_id != s.id && !(c.series_id == 0 && c.new_series_uid == s.new_series_uid)) continue;
+    v.id = x.id;
+    v.patient = x.patient;
+    v.study_uid = x.new_study_uid;
+    v.series_uid = x.new_series_uid;
+    v.modality = x.modality;
+    v.state = x.state;
+    v.reason_code = x.reason_code;
+    v.reason = x.reason;
+    v.objects = x.objects;
+    v.released = x.released;
+    v.geometry_json = x.geometry_json;
+    v.defaced = defaced_series.count(x.new_series_uid) > 0;
+    // In the order recorded, whichever way the check names its series.
+    std::vector<Numbered> mine = std::move(checks_by_id[x.id]);
+    for (const auto& c : checks_by_uid[x.new_series_uid]) mine.push_back(c);
+    std::sort(mine.begin(), mine.end(), [](const Numbered& a, const Numbered& b) { return a.first < b.first; });
+    for (const auto& [order, c] : mine) {
       v.checks.push_back({c.check_name, c.verdict, c.value, c.threshold});
       if (VerdictRank(c.verdict) > VerdictRank(v.verdict)) v.verdict = c.verdict;
     }
-    auto& objs = members[s.id];
-    std::vector<std::pair<double, const db::ObjectRow*>> slices;
-    for (const db::ObjectRow* o : objs) slices.push_back({SlicePosition(ObjectFacts::FromJson(o->facts_json)), o});
+    std::vector<std::pair<double, std::string>> slices;  // position, released file
+    s = r.ForEachReleasedMember(x.id, [&](const db::ObjectRow& o) {
+      slices.push_back({SlicePosition(ObjectFacts::FromJson(o.facts_json)), o.output_path});
+    });
+    if (!s.ok()) return s;
     std::stable_sort(slices.begin(), slices.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 1; i < slices.size(); ++i) v.slice_gaps_mm.push_back(slices[i].first - slices[i - 1].first);
-    if (s.state != "quarantined" && !slices.empty()) {
-      ++m.series_by_modality[s.modality.empty() ? "?" : s.modality];
-      Released file = OpenReleased(*slices[slices.size() / 2].second);
+    if (x.state != "quarantined" && !slices.empty()) {
+      ++m.series_by_modality[x.modality.empty() ? "?" : x.modality];
+      db::ObjectRow middle;
+      middle.output_path = slices[slices.size() / 2].second;
+      Released file = OpenReleased(middle);
       if (file.file) {
         v.acquisition = AcquisitionFacts::From(*file.file);
-        protocols.insert(v.acquisition->ProtocolKey(s.modality));
-        if (PixelData::Present(*file.file)) v.thumbnail_jpeg_base64 = Thumbnail(*file.file, side, {}, &v.thumbnail_error);
-        else v.thumbnail_error = "no pixel data";
+        protocols.insert(v.acquisition->ProtocolKey(x.modality));
+        v.thumbnail_source = middle.output_path;
       } else {
         v.thumbnail_error = file.error;
       }

@@ -22,10 +22,14 @@
 //       the after-render and the gate's figures;
 //     kind 'header_actions': integer fields summed (de-identification summary);
 //     every finding is counted by (stage, kind).
+// Objects and findings are streamed; the model holds counts, the series and
+// the not-released list; images are made by ReleasedImages while the page is
+// written (html_report.h).
 #include <string>
 
 #include "core/status.h"
 #include "db/run_records.h"
+#include "gateway/report/html_report.h"
 #include "gateway/report/report_model.h"
 #include "rules/profile.h"
 
@@ -39,6 +43,21 @@ struct GatherOptions {
   std::string work_dir;               // resolves relative deface render paths
 };
 
-ReportModel GatherReport(const db::RunRecords& records, const GatherOptions& options);
+Result<ReportModel> GatherReport(const db::RunSource& records, const GatherOptions& options);
+
+// Thumbnails of released files and the deface after-renders, read when the
+// page asks for them.
+class ReleasedImages : public ReportImages {
+ public:
+  ReleasedImages(const ReportModel& model, std::string work_dir)
+      : side_(model.thumbnail_side), work_dir_(std::move(work_dir)) {}
+  std::string SeriesThumbnail(const SeriesView& series, std::string* error) const override;
+  std::string RedactedThumbnail(const RedactedImageView& image) const override;
+  std::string DefaceRender(const DefaceView& deface) const override;
+
+ private:
+  int side_;
+  std::string work_dir_;
+};
 
 }  // namespace rwd::gateway::report

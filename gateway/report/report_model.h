@@ -1,8 +1,12 @@
 #pragma once
 // What the cohort report shows, gathered once (report_gatherer.h) and then
 // rendered (html_report.h) and written for machines (manifest_writer.h).
+// Per object nothing is held (objects are streamed from the database); per
+// series a few hundred bytes; images are made one at a time while the page
+// is written, so the report's memory does not grow with the cohort's images.
 // Holds only what may be shown: new UIDs, pseudonyms, codes, counts,
 // released pixels. Source paths are filled only for an internal report.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,7 +31,8 @@ struct SeriesView {
   std::string verdict;                  // worst check verdict: fail > warn > pass; "" when no check
   std::vector<double> slice_gaps_mm;    // spacing between consecutive released slices along the normal
   std::optional<AcquisitionFacts> acquisition;  // from the released middle slice
-  std::string thumbnail_jpeg_base64;    // of the released middle slice; "" when none
+  std::string thumbnail_source;         // the released middle slice (made into a thumbnail while the page is written)
+  std::string thumbnail_jpeg_base64;    // of the released middle slice, when already made; "" otherwise
   std::string thumbnail_error;          // why there is none (an error code name), "" otherwise
   bool defaced = false;
 };
@@ -35,12 +40,15 @@ struct SeriesView {
 struct RedactedImageView {
   std::string series_uid, sop_uid;
   int boxes_redacted = 0, boxes_kept = 0;
-  std::string thumbnail_jpeg_base64;  // the released image with the redacted boxes outlined
+  std::string source;                           // the released image (its thumbnail is made while the page is written)
+  std::vector<std::array<int, 4>> boxes;        // the redacted boxes, x y w h, outlined on it
+  std::string thumbnail_jpeg_base64;  // the released image with the redacted boxes outlined, when already made
 };
 
 struct DefaceView {
   std::string series_uid, kind;
-  std::string render_png_base64;                // the after-render, "" when none
+  std::string render_path;                      // the after-render PNG (inlined while the page is written)
+  std::string render_png_base64;                // the after-render, when already read; "" otherwise
   std::vector<std::pair<std::string, std::string>> figures;  // the gate's numbers, from the finding detail
 };
 
@@ -68,6 +76,7 @@ struct ReportModel {
   std::map<std::string, int64_t> series_by_modality, instances_by_modality;
   int64_t protocols = 0;
   // per series, by id
+  int thumbnail_side = 160;  // px: 160 up to 500 series, else 96 (size budget)
   std::vector<SeriesView> series;
   std::vector<RedactedImageView> redacted;
   std::vector<DefaceView> defaced;

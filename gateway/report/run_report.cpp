@@ -41,26 +41,33 @@ std::string DefaultReportPath(const std::string& work_dir, int64_t run_id) {
 }
 
 Result<RunReportPaths> WriteRunReport(const RunReportOptions& opt) {
-  auto records = db::ReadRunRecords((fs::path(opt.work_dir) / "rwdgate.db").string(), opt.run_id, opt.internal);
-  if (!records.ok()) return records.status();
+  auto reader = db::OpenRunReader((fs::path(opt.work_dir) / "rwdgate.db").string(), opt.run_id, opt.internal);
+  if (!reader.ok()) return reader.status();
+  const db::RunSource& records = **reader;
   GatherOptions g;
   g.internal = opt.internal;
   g.work_dir = opt.work_dir;
   std::optional<rules::Profile> loaded;
   if (opt.profile) g.profile = opt.profile;
-  else if ((loaded = ProfileOfRun(records->run))) g.profile = &*loaded;
-  const auto summary = nlohmann::json::parse(records->run.summary_json, nullptr, false);
+  else if ((loaded = ProfileOfRun(records.Run()))) g.profile = &*loaded;
+  const auto summary = nlohmann::json::parse(records.Run().summary_json, nullptr, false);
   if (summary.is_object()) g.key_fingerprint = summary.value("key_fingerprint", std::string());
-  const ReportModel model = GatherReport(*records, g);
+  auto gathered = GatherReport(records, g);
+  if (!gathered.ok()) return gathered.status();
+  const ReportModel& model = *gathered;
 
   RunReportPaths paths;
-  paths.run_id = records->run.id;
+  paths.run_id = records.Run().id;
   const fs::path dir = fs::path(DefaultReportPath(opt.work_dir, paths.run_id)).parent_path();
   if (Status made = MakePrivateDirs(dir.string()); !made.ok()) return made;
   ::chmod((fs::path(opt.work_dir) / "reports").c_str(), 0700);
   paths.report = opt.output.empty() ? (dir / "report.html").string() : opt.output;
-  if (Status written = WritePrivateFile(paths.report, RenderHtmlReport(model)); !written.ok()) return written;
-  Status s = WriteManifest(*records, model, dir.string());
+  auto page = PrivateFileWriter::Open(paths.report);
+  if (!page.ok()) return page.status();
+  const ReleasedImages images(model, opt.work_dir);
+  RenderHtmlReport(model, &images, [&](std::string_view piece) { page->Write(piece); });
+  if (Status written = page->Commit(); !written.ok()) return written;
+  Status s = WriteManifest(records, model, dir.string());
   if (!s.ok()) return s;
   paths.manifest_csv = (dir / "manifest.csv").string();
   paths.manifest_json = (dir / "manifest.json").string();

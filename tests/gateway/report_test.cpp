@@ -47,7 +47,9 @@ db::RunRecords Records(const std::string& dir) {
 TEST_CASE("QC checks show value against threshold; the worst verdict flags the series and goes to the manifest") {
   testing::TempDir tmp;
   const db::RunRecords r = Records(tmp.path().string());
-  const ReportModel m = GatherReport(r, {});
+  auto gathered = GatherReport(r, {});
+  REQUIRE(gathered.ok());
+  const ReportModel& m = *gathered;
   REQUIRE(m.series.size() == 1);
   CHECK(m.series[0].verdict == "warn");
   CHECK(m.series[0].checks.size() == 2);  // by series_id, and by UID when series_id is missing
@@ -73,7 +75,10 @@ TEST_CASE("the deface after-render is inlined with the gate's figures; without i
   const db::RunRecords r = Records(tmp.path().string());
   GatherOptions g;
   g.work_dir = tmp.path().string();
-  const std::string html = RenderHtmlReport(GatherReport(r, g));
+  auto m = GatherReport(r, g);
+  REQUIRE(m.ok());
+  const ReleasedImages images(*m, g.work_dir);
+  const std::string html = RenderHtmlReport(*m, &images);
   CHECK(html.find("data:image/png;base64," + Base64({reinterpret_cast<const uint8_t*>(png.data()), png.size()})) !=
         std::string::npos);
   CHECK(html.find("<td>brain_dice</td><td class=\"num\">0.98</td>") != std::string::npos);
@@ -81,7 +86,9 @@ TEST_CASE("the deface after-render is inlined with the gate's figures; without i
 
   db::RunRecords without = r;
   without.findings.clear();
-  const std::string empty = RenderHtmlReport(GatherReport(without, g));
+  auto none = GatherReport(without, g);
+  REQUIRE(none.ok());
+  const std::string empty = RenderHtmlReport(*none, &images);
   const size_t defacing = empty.find("<section id=\"defacing\">");
   REQUIRE(defacing != std::string::npos);
   CHECK(empty.find("none in this run", defacing) < empty.find("</section>", defacing));
