@@ -95,7 +95,7 @@ class RunReader : public RunSource {
                       });
   }
 
-  Status ForEachCheck(const Visit<SeriesCheckRow>& visit) const override {
+  Status ForEachCheck(const Visit<CheckRecord>& visit) const override {
     return ForEachRow(*db_,
                       "SELECT coalesce(series_id, 0), coalesce(new_series_uid, ''), check_name, verdict, value, threshold "
                       "FROM series_checks WHERE run_id = ?1 ORDER BY id",
@@ -140,8 +140,8 @@ Status RunRecords::ForEachSeries(const Visit<SeriesRow>& visit) const {
   return Status::Ok();
 }
 
-Status RunRecords::ForEachCheck(const Visit<SeriesCheckRow>& visit) const {
-  for (const SeriesCheckRow& c : checks) visit(c);
+Status RunRecords::ForEachCheck(const Visit<CheckRecord>& visit) const {
+  for (const CheckRecord& c : checks) visit(c);
   return Status::Ok();
 }
 
@@ -198,7 +198,7 @@ Result<RunRecords> ReadRunRecords(const std::string& db_path, std::optional<int6
   r.run = src.Run();
   Status s = src.ForEachObject([&](const ObjectRow& o) { r.objects.push_back(o); });
   if (s.ok()) s = src.ForEachSeries([&](const SeriesRow& x) { r.series.push_back(x); });
-  if (s.ok()) s = src.ForEachCheck([&](const SeriesCheckRow& c) { r.checks.push_back(c); });
+  if (s.ok()) s = src.ForEachCheck([&](const CheckRecord& c) { r.checks.push_back(c); });
   if (s.ok()) s = src.ForEachFinding([&](const FindingRow& f, const FindingObject&) { r.findings.push_back(f); });
   if (!s.ok()) return s;
   return r;

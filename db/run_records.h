@@ -39,7 +39,9 @@ struct SeriesRow {
   std::string new_study_uid, new_series_uid, patient, modality, state, reason_code, reason, geometry_json;
 };
 
-struct SeriesCheckRow {
+// (Not db::SeriesCheckRow of provenance_store.h, which the writer uses: two
+// types of one name would break the one-definition rule.)
+struct CheckRecord {
   int64_t series_id = 0;  // 0 when the check names its series by UID only
   std::string new_series_uid, check_name, verdict;
   std::optional<double> value, threshold;
@@ -63,7 +65,7 @@ class RunSource {
   virtual const RunRow& Run() const = 0;
   virtual Status ForEachObject(const Visit<ObjectRow>& visit) const = 0;  // by id
   virtual Status ForEachSeries(const Visit<SeriesRow>& visit) const = 0;  // by id
-  virtual Status ForEachCheck(const Visit<SeriesCheckRow>& visit) const = 0;  // by id
+  virtual Status ForEachCheck(const Visit<CheckRecord>& visit) const = 0;  // by id
   // Findings of this run's objects, by id, with their object.
   virtual Status ForEachFinding(const std::function<void(const FindingRow&, const FindingObject&)>& visit) const = 0;
   // The released objects of series `series_id`, by id.
@@ -74,13 +76,13 @@ struct RunRecords : RunSource {
   RunRow run;
   std::vector<ObjectRow> objects;        // by id
   std::vector<SeriesRow> series;         // by id
-  std::vector<SeriesCheckRow> checks;    // by id
+  std::vector<CheckRecord> checks;    // by id
   std::vector<FindingRow> findings;      // by id, of this run's objects
 
   const RunRow& Run() const override { return run; }
   Status ForEachObject(const Visit<ObjectRow>& visit) const override;
   Status ForEachSeries(const Visit<SeriesRow>& visit) const override;
-  Status ForEachCheck(const Visit<SeriesCheckRow>& visit) const override;
+  Status ForEachCheck(const Visit<CheckRecord>& visit) const override;
   Status ForEachFinding(const std::function<void(const FindingRow&, const FindingObject&)>& visit) const override;
   Status ForEachReleasedMember(int64_t series_id, const Visit<ObjectRow>& visit) const override;
 };

@@ -84,7 +84,12 @@ Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candi
                                          std::map<std::string, TextReading>& readings) {
   int background = -1;
   std::vector<Pending> lines;
-  for (const TextCandidate& c : candidates) {
+  const cv::Rect image(0, 0, display.cols, display.rows);
+  for (TextCandidate c : candidates) {
+    // A detector may grow a box past the border (ink extent, padding): every
+    // read, hash, test and fill below stays inside the image.
+    c.box &= image;
+    if (c.box.empty()) continue;
     Pending p{c, nullptr, {}};
     if (policy.NeedsReading(c)) {
       if (!reader) return Status::Error(ErrorCode::kInternal, "no text reader to read a text region");

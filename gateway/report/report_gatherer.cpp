@@ -215,11 +215,11 @@ Result<ReportModel> GatherReport(const db::RunSource& r, const GatherOptions& op
   if (Status s = GatherFindings(r, m, defaced_series); !s.ok()) return s;
 
   // Checks by series id, or by UID when the check has no series id.
-  using Numbered = std::pair<size_t, db::SeriesCheckRow>;  // in the order recorded
+  using Numbered = std::pair<size_t, db::CheckRecord>;  // in the order recorded
   std::map<int64_t, std::vector<Numbered>> checks_by_id;
   std::map<std::string, std::vector<Numbered>> checks_by_uid;
   size_t n = 0;
-  Status s = r.ForEachCheck([&](const db::SeriesCheckRow& c) {
+  Status s = r.ForEachCheck([&](const db::CheckRecord& c) {
     if (c.series_id != 0) checks_by_id[c.series_id].push_back({n++, c});
     else checks_by_uid[c.new_series_uid].push_back({n++, c});
   });

@@ -46,7 +46,7 @@ TEST_CASE("cohort grading: stricter than the absolute guard once 20 series exist
   // A site whose series have SNR 50 +- 2: this one is far below its cohort.
   qc::CohortStats cohort;
   cohort.values["snr"] = History(25, 50, 2);
-  const qc::CheckResult& r = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "snr");
+  const qc::CheckResult r = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "snr");
   CHECK(r.basis == "cohort");
   CHECK(r.cohort_n == 25);
   REQUIRE(r.z.has_value());
@@ -57,13 +57,13 @@ TEST_CASE("cohort grading: stricter than the absolute guard once 20 series exist
 
   // A better-than-usual value is never a defect (one-sided).
   cohort.values["snr"] = History(25, 10, 1);
-  const qc::CheckResult& high = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "snr");
+  const qc::CheckResult high = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "snr");
   CHECK(high.verdict == qc::Verdict::kPass);
   CHECK(high.basis == "cohort");
 
   // 19 values: not yet; the absolute guard alone decides, and cohort_n says why.
   cohort.values["snr"] = History(19, 50, 2);
-  const qc::CheckResult& early = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "snr");
+  const qc::CheckResult early = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "snr");
   CHECK(early.basis == "absolute");
   CHECK(early.cohort_n == 19);
   CHECK_FALSE(early.z.has_value());
@@ -93,7 +93,7 @@ TEST_CASE("checks without an absolute threshold are graded by the cohort only") 
   CHECK_FALSE(Find(alone, "efc").threshold.has_value());
   qc::CohortStats cohort;
   cohort.values["efc"] = History(20, efc - 0.05, 0.004);  // this series' entropy is much higher than usual
-  const qc::CheckResult& r = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "efc");
+  const qc::CheckResult r = Find(qc::RunQc(v, rules::QcConfig{}, &cohort), "efc");
   CHECK(r.verdict == qc::Verdict::kFail);
   CHECK(r.flag == "efc_outlier");
 }

@@ -88,7 +88,7 @@ TEST_CASE("what a failure does: flag by default, quarantine per profile or per c
 TEST_CASE("a check's result says its value, the threshold crossed and its flag") {
   SeriesVolume v = CtHeadPhantom();
   RemoveSlices(v, 20, 1);
-  const qc::CheckResult& r = Find(qc::RunQc(v, rules::QcConfig{}, nullptr), "missing_slice");
+  const qc::CheckResult r = Find(qc::RunQc(v, rules::QcConfig{}, nullptr), "missing_slice");
   CHECK(r.verdict == qc::Verdict::kWarn);
   CHECK(r.value == 1);
   CHECK(r.threshold == 1);
