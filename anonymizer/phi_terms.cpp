@@ -1,6 +1,25 @@
 #include "anonymizer/phi_terms.h"
 
 namespace rwd::anon {
+namespace {
+
+// Person names inside sequences (observers, verifying and other people of
+// structured content): the object names them itself, so its free text must
+// not keep them either (the residual-PHI gate looks for every PN value at any
+// depth).
+void CollectNestedNames(DicomItem item, int depth, PhiTerms& t) {
+  if (depth > 32) return;  // absurd nesting: the parser's limits apply first
+  item.Walk([&](ElementRef& e) {
+    if (e.is_sequence()) {
+      for (size_t i = 0; i < e.NumItems(); ++i) CollectNestedNames(e.Item(i), depth + 1, t);
+    } else if (depth > 0 && e.vr() == "PN") {
+      if (auto v = e.GetString(); v.ok() && !v->empty()) t.names.push_back(*v);
+    }
+    return DicomItem::Visit::kKeep;
+  });
+}
+
+}  // namespace
 
 PhiTerms CollectPhiTerms(const DicomItem& ds) {
   PhiTerms t;
@@ -17,6 +36,7 @@ PhiTerms CollectPhiTerms(const DicomItem& ds) {
                   Tag{0x0010, 0x0021}, Tag{0x0010, 0x1090}, Tag{0x0008, 0x1010}, Tag{0x0018, 0x1000}})
     if (auto v = ds.GetString(tag); v && !v->empty()) t.values.push_back(*v);
   if (auto v = ds.GetString({0x0010, 0x0030}); v && !v->empty()) t.dates.push_back(*v);
+  CollectNestedNames(ds, 0, t);
   return t;
 }
 

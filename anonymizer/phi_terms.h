@@ -17,7 +17,8 @@ struct PhiTerms {
   bool empty() const { return names.empty() && values.empty() && dates.empty(); }
 };
 
-// Reads names, identifiers and the birth date from the top level of `ds`.
+// Reads names, identifiers and the birth date from the top level of `ds`,
+// and every person name (PN) inside its sequences.
 PhiTerms CollectPhiTerms(const DicomItem& ds);
 
 }  // namespace rwd::anon

@@ -11,8 +11,11 @@ bool IsRenderingImageType(const std::string& image_type) {
   while (start <= u.size()) {
     const size_t end = std::min(u.find('\\', start), u.size());
     const std::string v(TrimValue(std::string_view(u).substr(start, end - start)));
-    if (index >= 2 && (v == "VOLUME" || v == "MIP" || v == "MINIP" || v == "3D" || v == "VR" || v == "VRT" ||
-                       v == "SSD" || v == "SURFACE" || v.find("RENDER") != std::string::npos))
+    // Vendors prefix their terms: Siemens writes a console MIP as
+    // PROJECTION IMAGE\CSA MIP (the QC check derived_3d reads them alike).
+    if (index >= 2 && (v == "VOLUME" || v == "3D" || v == "VR" || v == "VRT" || v == "SSD" || v == "SURFACE" ||
+                       v == "PROJECTION IMAGE" || v.find("MIP") != std::string::npos ||
+                       v.find("RENDER") != std::string::npos))
       return true;
     start = end + 1;
     ++index;

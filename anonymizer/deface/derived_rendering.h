@@ -10,7 +10,8 @@
 namespace rwd::deface {
 
 // True when a slice's ImageType (PS3.3 C.7.6.1.1.2; value 3 and beyond) says
-// VOLUME, MIP, 3D, VR/VRT, SSD, SURFACE or a *RENDER* term.
+// VOLUME, 3D, VR/VRT, SSD, SURFACE, PROJECTION IMAGE, a *MIP* (MIP, MINIP,
+// CSA MIP) or a *RENDER* term.
 bool IsRenderingImageType(const std::string& image_type);
 
 // The reason a series is a derived rendering of a head, or "" when it is

@@ -14,6 +14,7 @@ namespace {
 
 constexpr int kMaxDepth = 64;
 constexpr size_t kMaxRawScan = 64u << 20;  // OB/UN values larger than this are bulk data
+constexpr Tag kCodeMeaning{0x0008, 0x0104};
 
 enum class ValueClass { kSkip, kCode, kText, kCharsetText, kUid, kRaw };
 
@@ -100,11 +101,16 @@ class Scanner {
       return;
     }
     const std::string folded = FoldCase(*value);
-    if (c == ValueClass::kCode) {
+    if (c == ValueClass::kCode || e.tag() == kCodeMeaning) {
       // Code strings hold defined terms (BodyPartExamined HEAD, ImageType
       // AXIAL): a short name that is also a term would match every object.
-      // Only terms of five bytes or more are looked for in them.
+      // Only terms of five bytes or more are looked for in them. Code
+      // Meaning (LO) is the same: the scheme's term for a code ("Report
+      // Text", "Head"), read like a code string.
       MatchLong(folded, prefix, e.tag());
+      if (c == ValueClass::kCharsetText && codec_ && !PlainAscii(*value))
+        if (auto utf8 = codec_->ToUtf8(*value, false); utf8.ok() && *utf8 != *value)
+          MatchLong(FoldCase(*utf8), prefix, e.tag());
       return;
     }
     Match(folded, prefix, e.tag(), true);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -174,6 +175,22 @@ SeriesResult VolumeStage::Run(SeriesContext& series) {
     if (!parsed.ok()) return SeriesResult::Quarantine(parsed.status().code(), "a staged file does not parse back");
     files.push_back(std::move(parsed).value());
     paths.push_back(staged->staging_path);
+  }
+  // Objects without pixels (a header-only MR, e.g. spectroscopy or a
+  // localiser's header): nothing to render, so no face to remove. QC sees
+  // their geometry; defacing has nothing to do and says so in a finding.
+  const bool any_pixels = std::any_of(files.begin(), files.end(), [](DicomFile& f) {
+    DicomItem ds = f.dataset();
+    return ds.Has({0x7FE0, 0x0010}) || ds.Has({0x7FE0, 0x0008}) || ds.Has({0x7FE0, 0x0009});
+  });
+  if (!any_pixels) {
+    const qc::SeriesQc q = qc::RunGeometryQc(GeometryFromFacts(series), profile_.qc);
+    Record(series, q, false, redacted, group, false);
+    if (q.quarantine) return SeriesResult::Quarantine(ErrorCode::kUnsafe, q.QuarantineReason());
+    if (deface)
+      for (size_t i = 0; i < series.members.size(); ++i)
+        series.AddFinding(i, {"deface", "no_pixel_data", "{\"reason\":\"no Pixel Data: nothing to deface\"}"});
+    return SeriesResult::Continue();
   }
   std::vector<DicomFile*> ptrs;
   for (auto& f : files) ptrs.push_back(&f);

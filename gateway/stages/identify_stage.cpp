@@ -4,6 +4,7 @@
 
 #include "anonymizer/burned_in_risk.h"
 #include "anonymizer/phi_terms.h"
+#include "core/crypto.h"
 #include "core/strings.h"
 #include "gateway/gate/original_identifiers.h"
 #include "gateway/dicomdir_check.h"
@@ -20,6 +21,18 @@ void SnapshotValues(DicomItem item, ObjectContext& o) {
     if (auto v = e.GetString(); v.ok()) o.original_values[e.tag().key()] = *v;
     return DicomItem::Visit::kKeep;
   });
+}
+
+// A UID for an object that has none, from its SHA-256 (hex) and the
+// attribute: the same bytes give the same UID. Only the de-identifier's
+// keyed replacement of it is ever released.
+std::string StandInUid(const std::string& sha256_hex, const std::string& attribute) {
+  const std::string text = sha256_hex + "/" + attribute;
+  const Digest d = Sha256Of(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  uint64_t a = 0, b = 0;
+  for (int i = 0; i < 8; ++i) a = (a << 8) | d[i];
+  for (int i = 8; i < 16; ++i) b = (b << 8) | d[i];
+  return "2.25." + std::to_string(a | (1ULL << 63)) + std::to_string(b >> 1);
 }
 
 }  // namespace
@@ -58,9 +71,20 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
   o.modality = Trim(ds.GetString({0x0008, 0x0060}).value_or(""));
   for (auto [what, t] : {std::pair{"SOPInstanceUID", Tag{0x0008, 0x0018}}, std::pair{"StudyInstanceUID", Tag{0x0020, 0x000D}},
                          std::pair{"SeriesInstanceUID", Tag{0x0020, 0x000E}}}) {
-    if (Trim(ds.GetString(t).value_or("")).empty())
+    if (!Trim(ds.GetString(t).value_or("")).empty()) continue;
+    // A profile that replaces UIDs gives the object new ones anyway: a missing
+    // one gets a stand-in derived from the object's bytes, which the
+    // de-identifier then replaces like any other (keyed, deterministic: the
+    // same input gets the same new UID in every run). Under retain_uids there
+    // is no UID to keep, so the object cannot be placed.
+    if (profile_.options.retain_uids)
       return StageResult::Quarantine(ErrorCode::kUnsafe, std::string("missing ") + what + " " + t.ToString() +
-                                                             ": cannot place the object in a cohort");
+                                                             ": cannot place the object in a cohort (the profile "
+                                                             "retains UIDs, so none is generated)");
+    if (!ds.SetString(t, StandInUid(o.sha256_in, what)).ok())
+      return StageResult::Quarantine(ErrorCode::kUnsafe, std::string("missing ") + what + " " + t.ToString() +
+                                                             ": a new UID cannot be set");
+    o.findings.push_back({"identify", "uid_generated", std::string("{\"attribute\":\"") + what + "\"}"});
   }
 
   // The profile's filter: the one predicate engine of rules/ (predicate.h).

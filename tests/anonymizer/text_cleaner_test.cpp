@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
+#include "anonymizer/phi_terms.h"
 #include "anonymizer/text_cleaner.h"
+#include "core/dicom_file.h"
+#include "tests/support/test_support.h"
 
 using rwd::anon::TextCleaner;
 
@@ -27,4 +32,22 @@ TEST_CASE("phone numbers, dates and long numbers of anyone go too") {
   CHECK(out.find("2023") == std::string::npos);
   CHECK(out.find("12345678") == std::string::npos);
   CHECK(out.find("lesion 3 cm") != std::string::npos);
+}
+
+TEST_CASE("names inside sequences (an SR's observer) are the object's own names too") {
+  auto f = rwd::DicomFile::Parse(rwd::testing::ReadBytes(std::string(RWD_PYDICOM_TEST_FILES) + "/reportsi.dcm"));
+  REQUIRE(f.ok());
+  rwd::DicomItem ds = f->dataset();
+  auto item = ds.AppendSequenceItem({0x0040, 0xA730});  // ContentSequence
+  REQUIRE(item.ok());
+  auto nested = item->AppendSequenceItem({0x0040, 0xA730});
+  REQUIRE(nested.ok());
+  REQUIRE(nested->SetString({0x0040, 0xA123}, "Quorble^Zyxwanda").ok());  // PersonName, two levels down
+  const rwd::anon::PhiTerms terms = rwd::anon::CollectPhiTerms(ds);
+  auto has = [&](const std::string& n) { return std::find(terms.names.begin(), terms.names.end(), n) != terms.names.end(); };
+  CHECK(has("Quorble^Zyxwanda"));
+  CHECK(has("Enter text"));  // the template's Recording Observer's Name
+  TextCleaner c;
+  for (const std::string& n : terms.names) c.AddName(n);
+  CHECK(c.Clean("reviewed by Zyxwanda Quorble").find("uorble") == std::string::npos);
 }

@@ -316,6 +316,45 @@ TEST_CASE("names that are also DICOM terms, short study IDs and stand-ins do not
   CHECK_MESSAGE(word.passed(), Hits(word));
 }
 
+TEST_CASE("a code meaning is read like a code string: short names only as words of free text, long ones anywhere") {
+  const std::vector<uint8_t> plain = SyntheticOriginal();
+  const std::vector<uint8_t> original = [&] {
+    DicomFile f = Parse(plain);
+    REQUIRE(f.dataset().SetString({0x0010, 0x0010}, "Text^Head").ok());  // family name Text, given Head
+    return f.Serialize().value();
+  }();
+  const rules::Profile profile = Shipped("research.yaml");
+  auto gate = [&](const std::vector<uint8_t>& from, const std::string& meaning) {
+    const std::vector<uint8_t> released = Release(from, profile, [&](DicomItem ds) {
+      ds.AppendSequenceItem({0x0040, 0xA043})->SetString({0x0008, 0x0104}, meaning);  // ConceptNameCodeSequence
+    });
+    return Gate(original, released, profile);
+  };
+  const GateResult terms = gate(plain, "Report Text");  // the scheme's term, not the patient
+  CHECK_MESSAGE(terms.passed(), Hits(terms));
+  // A name of five bytes or more is found in a code meaning as in a code string.
+  const GateResult r = Gate(plain, Release(plain, profile, [&](DicomItem ds) {
+                              ds.AppendSequenceItem({0x0040, 0xA043})->SetString({0x0008, 0x0104}, "seen by Quimby");
+                            }),
+                            profile);
+  CHECK(HasHit(r, "(0040,A043)[0]/(0008,0104)", IdentifierKind::kPatientName));
+  // The short name in free text is still found, as a whole word.
+  const GateResult text = Gate(original, Release(plain, profile, [&](DicomItem ds) {
+                                 ds.SetString({0x0020, 0x4000}, "patient text, head");
+                               }),
+                               profile);
+  CHECK(HasHit(text, "(0020,4000)", IdentifierKind::kPatientName));
+}
+
+TEST_CASE("a structured report whose observer name is also its text (reportsi.dcm): cleaned, and the gate passes") {
+  // The template's Recording Observer's Name and two TEXT items all say
+  // "Enter text"; a concept name says "Report Text".
+  const std::vector<uint8_t> original = ReadBytes(std::string(RWD_PYDICOM_TEST_FILES) + "/reportsi.dcm");
+  const rules::Profile profile = Shipped("research.yaml");
+  const GateResult r = Gate(original, Release(original, profile), profile);
+  CHECK_MESSAGE(r.passed(), Hits(r));
+}
+
 TEST_CASE("released bytes that do not parse fail closed") {
   const std::vector<uint8_t> original = SyntheticOriginal();
   std::vector<uint8_t> broken = Release(original, Shipped("basic.yaml"));

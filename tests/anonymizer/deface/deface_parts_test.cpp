@@ -19,6 +19,8 @@ TEST_CASE("derived renderings: ImageType terms and secondary captures of a head"
   CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\MIP"));
   CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\3D"));
   CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\AXIAL\\VOLUME_RENDER"));
+  // Siemens console MIP (nibabel's slicethickness_empty_string.dcm).
+  CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\PROJECTION IMAGE\\CSA MIP\\\\CSAPARALLEL\\M\\ND\\NORM"));
   CHECK_FALSE(IsRenderingImageType("ORIGINAL\\PRIMARY\\AXIAL"));
   CHECK_FALSE(IsRenderingImageType("DERIVED\\SECONDARY\\MPR"));  // reformatted slices: a volume like any other
   CHECK_FALSE(IsRenderingImageType("VOLUME\\MIP"));  // values 1 and 2 are not the rendering terms
