@@ -8,6 +8,7 @@
 #include "core/memory_input_stream.h"
 #include "core/nesting_scan.h"
 #include "core/pixel_data_check.h"
+#include "core/un_sequence_check.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -261,6 +262,7 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
         PixelElementEnd(bytes, at, xfer) == bytes.size()) {
       // The same validity checks as after a full parse.
       if (Status p = CheckPixelData(*impl->ff.getDataset(), xs, pixels); !p.ok()) return p;
+      if (Status u = CheckUnknownSequences(*impl->ff.getDataset()); !u.ok()) return u;
       DcmMetaInfo* meta = impl->ff.getMetaInfo();
       OFString ts;
       impl->had_meta = meta && meta->card() > 0;
@@ -295,6 +297,7 @@ Result<DicomFile> DicomFile::Parse(std::span<const uint8_t> bytes, const ParseOp
   if (ds->getOriginalXfer() == EXS_Unknown)
     return Status::Error(ErrorCode::kUnsupportedTransferSyntax, "transfer syntax could not be determined");
   if (Status p = CheckPixelData(*ds, ds->getOriginalXfer(), pixels); !p.ok()) return p;
+  if (Status u = CheckUnknownSequences(*ds); !u.ok()) return u;
   return DicomFile(std::move(impl));
 }
 
