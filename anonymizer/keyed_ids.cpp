@@ -37,11 +37,7 @@ std::string Base32(const Digest& d, size_t n) {
 
 }  // namespace
 
-std::string KeyedIds::MapUid(std::string_view uid) const {
-  uid = TrimValue(uid);
-  if (uid.empty() || (IsValidUid(uid) && (rules::IsWellKnownUid(uid) || IsKnownPrivateSopClass(uid))))
-    return std::string(uid);
-  const Digest d = Mac(key_, "uid", uid);
+std::string UidFromDigest(const Digest& d) {
   unsigned __int128 v = 0;
   for (int i = 0; i < 16; ++i) v = (v << 8) | d[i];
   std::string digits;
@@ -51,6 +47,13 @@ std::string KeyedIds::MapUid(std::string_view uid) const {
   } while (v != 0);
   std::reverse(digits.begin(), digits.end());
   return "2.25." + digits;
+}
+
+std::string KeyedIds::MapUid(std::string_view uid) const {
+  uid = TrimValue(uid);
+  if (uid.empty() || (IsValidUid(uid) && (rules::IsWellKnownUid(uid) || IsKnownPrivateSopClass(uid))))
+    return std::string(uid);
+  return UidFromDigest(Mac(key_, "uid", uid));
 }
 
 std::string KeyedIds::Pseudonym(std::string_view format, std::string_view value) const {

@@ -8,7 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/crypto.h"
+
 namespace rwd::anon {
+
+// "2.25." and the first 128 bits of `digest` as one decimal integer (PS3.5
+// B.2): the UID form every UID rwdgate makes takes.
+std::string UidFromDigest(const Digest& digest);
 
 class KeyedIds {
  public:

@@ -54,7 +54,7 @@ Status Check(DcmItem& item, int depth) {
     Uint8* value = nullptr;
     if (e->getUint8Array(value).bad() || !value) continue;
     const std::vector<uint8_t> dataset = AsImplicitDataset(key, value, e->getLength());
-    if (!CheckNestingDepth(dataset).ok() || dataset.size() < 8)
+    if (!CheckNestingDepth(dataset).ok())
       return Status::Error(ErrorCode::kTruncated, "malformed: the UN value of sequence attribute " + TagText(key) +
                                                       " is not a readable sequence");
   }

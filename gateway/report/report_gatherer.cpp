@@ -58,9 +58,9 @@ struct Released {
 };
 
 // Parses a released file (the output of this run: de-identified).
-Released OpenReleased(const db::ObjectRow& o) {
+Released OpenReleased(const std::string& path) {
   Released r;
-  auto bytes = ReadBytes(o.output_path);
+  auto bytes = ReadBytes(path);
   if (!bytes) {
     r.error = "IoError";
     return r;
@@ -173,9 +173,7 @@ Status GatherFindings(const db::RunSource& r, ReportModel& m, std::set<std::stri
 }  // namespace
 
 std::string ReleasedImages::SeriesThumbnail(const SeriesView& v, std::string* error) const {
-  db::ObjectRow o;
-  o.output_path = v.thumbnail_source;
-  Released file = OpenReleased(o);
+  Released file = OpenReleased(v.thumbnail_source);
   if (!file.file) {
     *error = file.error;
     return "";
@@ -188,9 +186,7 @@ std::string ReleasedImages::SeriesThumbnail(const SeriesView& v, std::string* er
 }
 
 std::string ReleasedImages::RedactedThumbnail(const RedactedImageView& v) const {
-  db::ObjectRow o;
-  o.output_path = v.source;
-  Released file = OpenReleased(o);
+  Released file = OpenReleased(v.source);
   if (!file.file) return "";
   std::vector<anon::pixel::ThumbnailBox> boxes;
   for (const auto& b : v.boxes) boxes.push_back({b[0], b[1], b[2], b[3]});
@@ -260,13 +256,12 @@ Result<ReportModel> GatherReport(const db::RunSource& r, const GatherOptions& op
     for (size_t i = 1; i < slices.size(); ++i) v.slice_gaps_mm.push_back(slices[i].first - slices[i - 1].first);
     if (x.state != "quarantined" && !slices.empty()) {
       ++m.series_by_modality[x.modality.empty() ? "?" : x.modality];
-      db::ObjectRow middle;
-      middle.output_path = slices[slices.size() / 2].second;
+      const std::string& middle = slices[slices.size() / 2].second;
       Released file = OpenReleased(middle);
       if (file.file) {
         v.acquisition = AcquisitionFacts::From(*file.file);
         protocols.insert(v.acquisition->ProtocolKey(x.modality));
-        v.thumbnail_source = middle.output_path;
+        v.thumbnail_source = middle;
       } else {
         v.thumbnail_error = file.error;
       }

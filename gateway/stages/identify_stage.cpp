@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "anonymizer/burned_in_risk.h"
+#include "anonymizer/keyed_ids.h"
 #include "anonymizer/phi_terms.h"
 #include "core/crypto.h"
 #include "core/strings.h"
@@ -28,11 +29,7 @@ void SnapshotValues(DicomItem item, ObjectContext& o) {
 // keyed replacement of it is ever released.
 std::string StandInUid(const std::string& sha256_hex, const std::string& attribute) {
   const std::string text = sha256_hex + "/" + attribute;
-  const Digest d = Sha256Of(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-  uint64_t a = 0, b = 0;
-  for (int i = 0; i < 8; ++i) a = (a << 8) | d[i];
-  for (int i = 8; i < 16; ++i) b = (b << 8) | d[i];
-  return "2.25." + std::to_string(a | (1ULL << 63)) + std::to_string(b >> 1);
+  return anon::UidFromDigest(Sha256Of(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size())));
 }
 
 }  // namespace
