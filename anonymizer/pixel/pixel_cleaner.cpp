@@ -55,11 +55,11 @@ struct Pending {
   RegionDecision decision;
 };
 
-// Lines kept next to a redacted identifier join its label block (issue 8.1),
-// transitively.
+// Lines kept next to a redacted identifier, or next to text that could not
+// be read (it may be one), join its label block (issue 8.1), transitively.
 void ExtendLabelBlocks(const RedactionPolicy& policy, std::vector<Pending>& lines) {
   auto identifies = [](const RegionDecision& d) {
-    return d.redact && (d.reason.rfind("phi", 0) == 0 || d.reason == "label block");
+    return d.redact && (d.reason.rfind("phi", 0) == 0 || d.reason == "label block" || d.reason == "unreadable");
   };
   for (bool grew = true; grew;) {
     grew = false;
@@ -110,24 +110,102 @@ Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candi
       where.over_anatomy = OverAnatomy(grey, c.box, background);
       where.own_ink = where.over_anatomy && (OwnInk(grey, c.box, c.polarity) || OwnInk(grey, c.box, c.polarity, c.ink));
     }
+    if (p.reading && (p.reading->empty() || p.reading->confidence < static_cast<float>(min_confidence)))
+    {
+      const BaselineCount n = BaselineGlyphs(grey, c.box, c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity));
+      where.baseline_glyphs = n.glyphs, where.baseline_letters = n.letters;
+    }
     p.decision = policy.Decide(c, p.reading, matcher, where);
     if (policy.WantsSecondReading(p.decision, p.reading)) {
       // The line's own intensity isolated, white on black, read again.
       const int ink = c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity);
-      const std::string key = ReadingKey(grey, c.box) + ":ink" + std::to_string(ink);
-      auto it = readings.find(key);
-      if (it == readings.end()) {
-        cv::Mat isolated;
-        cv::inRange(grey, cv::Scalar(std::max(0, ink - 2)), cv::Scalar(std::min(255, ink + 2)), isolated);
-        auto read = reader->Read(isolated, c.box, Polarity::kLight);
+      cv::Mat isolated;
+      auto read_isolated = [&](const cv::Rect& box) -> Result<const TextReading*> {
+        const std::string key = ReadingKey(grey, box) + ":ink" + std::to_string(ink);
+        auto it = readings.find(key);
+        if (it == readings.end()) {
+          if (isolated.empty())
+            cv::inRange(grey, cv::Scalar(std::max(0, ink - 2)), cv::Scalar(std::min(255, ink + 2)), isolated);
+          auto read = reader->Read(isolated, box, Polarity::kLight);
+          if (!read.ok()) return read.status();
+          it = readings.emplace(key, std::move(read).value()).first;
+        }
+        return &it->second;
+      };
+      auto second = read_isolated(c.box);
+      if (!second.ok()) return second.status();
+      p.decision = policy.Reconsider(p.decision, **second, matcher);
+      // A region of several lines read as one reads as nothing: each line
+      // on its own, as it is and by its ink.
+      for (const cv::Rect& band : p.decision.redact ? std::vector<cv::Rect>{} : InkBands(grey, c.box, ink)) {
+        auto read = reader->Read(grey, band, c.polarity);
         if (!read.ok()) return read.status();
-        it = readings.emplace(key, std::move(read).value()).first;
+        p.decision = policy.Reconsider(p.decision, *read, matcher);
+        auto by_ink = read_isolated(band);
+        if (!by_ink.ok()) return by_ink.status();
+        if (!p.decision.redact) p.decision = policy.Reconsider(p.decision, **by_ink, matcher);
+        if (p.decision.redact) break;
       }
-      p.decision = policy.Reconsider(p.decision, it->second, matcher);
     }
     lines.push_back(std::move(p));
   }
   return lines;
+}
+
+// The detector's lines, and lines drawn in the frame's brightest level that
+// it did not see (InkLines, ink_extent.h: text over anatomy as bright as
+// it), as unsure candidates: reading decides them.
+std::vector<TextCandidate> WithInkLines(std::vector<TextCandidate> found, const cv::Mat& display, cv::Mat& grey) {
+  if (grey.empty()) grey = GreyImage(display);
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(grey, &lo, &hi);
+  const int ink = static_cast<int>(hi);
+  for (const cv::Rect& line : InkLines(grey, ink)) {
+    if (std::any_of(found.begin(), found.end(), [&](const TextCandidate& c) { return (c.box & line).area() > 0; }))
+      continue;
+    TextCandidate c;
+    c.box = line;
+    c.score = kSureText / 2;
+    c.polarity = Polarity::kLight;
+    c.ink = ink;
+    found.push_back(c);
+  }
+  return found;
+}
+
+// A line's box is tight around the strokes the detector saw: faint
+// anti-aliased edges and a last glyph it missed lie just outside, so a
+// filled line gets half its height more on each side. Glyphs cut by the
+// image's edge are not seen as glyphs: a line that comes within a line
+// height of an edge is filled to it.
+cv::Rect LineFill(const cv::Rect& line, int height, int margin, const cv::Rect& whole) {
+  const int mx = std::max(margin, height / 2), my = std::max(margin, height / 8);
+  cv::Rect box = cv::Rect(line.x - mx, line.y - my, line.width + 2 * mx, line.height + 2 * my) & whole;
+  if (box.x <= height) box.width += box.x, box.x = 0;
+  if (whole.width - (box.x + box.width) <= height) box.width = whole.width - box.x;
+  return box;
+}
+
+// Lines of a redacted line's label block that the detector did not see, by
+// its ink (ink_extent.h), transitively, six at most; rows over a technical
+// line the policy kept stay that line's.
+std::vector<cv::Rect> MissedLabelLines(const cv::Mat& grey, const cv::Rect& line, int ink,
+                                       const std::vector<cv::Rect>& technical) {
+  std::vector<cv::Rect> found, queue = {line};
+  while (!queue.empty() && found.size() < 6) {
+    const cv::Rect from = queue.back();
+    queue.pop_back();
+    for (const cv::Rect& row : LabelLinesByInk(grey, from, ink)) {
+      const cv::Rect grown = GrowByInk(grey, row, ink);
+      auto covers = [&](const cv::Rect& r) { return (r & grown).area() * 2 >= std::min(r.area(), grown.area()); };
+      if (covers(line) || std::any_of(found.begin(), found.end(), covers) ||
+          std::any_of(technical.begin(), technical.end(), [&](const cv::Rect& k) { return (k & grown).area() > 0; }))
+        continue;
+      found.push_back(grown);
+      queue.push_back(grown);
+    }
+  }
+  return found;
 }
 
 }  // namespace
@@ -221,45 +299,49 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
     if (CountBitsAboveHighBit(pixels, f) > 0) overlay_samples += ClearBitsAboveHighBit(pixels, f);
     const cv::Mat display = DisplayImage(pixels, f);
     cv::Mat grey;
-    auto decided = DecideLines(impl_->detector->Detect(display), display, grey, anatomy, impl_->policy,
+    auto decided = DecideLines(WithInkLines(impl_->detector->Detect(display), display, grey), display, grey, anatomy,
+                               impl_->policy,
                                impl_->reader.get(), impl_->config.ocr_min_confidence, matcher, readings);
     if (!decided.ok()) return decided.status();
     std::vector<Pending>& lines = decided.value();
     report.regions_found += static_cast<int>(lines.size());
     ExtendLabelBlocks(impl_->policy, lines);
-    for (const Pending& p : lines) {
-      const TextCandidate& c = p.candidate;
-      const RegionDecision& d = p.decision;
-      const TextReading* reading = p.reading;
-      // A line's box is tight around the strokes the detector saw: faint
-      // anti-aliased edges and a last glyph it missed lie just outside, so a
-      // filled line gets half its height more on each side.
-      const int mx = std::max(margin, c.box.height / 2), my = std::max(margin, c.box.height / 8);
-      cv::Rect box = c.box;
-      if (d.redact) {
-        // The rest of the line and label the detector saw only in part.
-        if (grey.empty()) grey = GreyImage(display);
-        const cv::Rect line = GrowByInk(grey, c.box, c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity));
-        box = cv::Rect(line.x - mx, line.y - my, line.width + 2 * mx, line.height + 2 * my) & whole;
-        // Glyphs cut by the image's edge are not seen as glyphs: a line that
-        // comes within a line height of an edge is filled to it.
-        const int reach = c.box.height;
-        if (box.x <= reach) box.width += box.x, box.x = 0;
-        if (whole.width - (box.x + box.width) <= reach) box.width = whole.width - box.x;
-      }
-      const int confidence =
-          reading && !reading->empty() ? static_cast<int>(reading->confidence) : static_cast<int>(c.score * 100.0);
+    // A region found in several frames is one finding.
+    auto record = [&](const cv::Rect& box, int confidence, bool redact, const std::string& reason) {
       const auto key = std::make_tuple(box.x, box.y, box.width, box.height);
       auto seen = finding_of_box.find(key);
-      if (seen != finding_of_box.end() && findings[seen->second].redacted == d.redact) {
+      if (seen != finding_of_box.end() && findings[seen->second].redacted == redact) {
         PixelFinding& same = findings[seen->second];
         ++same.frames;
         same.confidence = std::min(same.confidence, confidence);
       } else {
         finding_of_box[key] = findings.size();
-        findings.push_back(Finding("text_region", box, confidence, d.redact, d.reason));
+        findings.push_back(Finding("text_region", box, confidence, redact, reason));
       }
-      if (d.redact) fills.push_back(box);
+      if (redact) fills.push_back(box);
+    };
+    std::vector<cv::Rect> technical;  // lines kept that would not join a label block
+    for (const Pending& p : lines)
+      if (!p.decision.redact && !impl_->policy.JoinsLabelBlock(p.candidate, p.reading))
+        technical.push_back(p.candidate.box);
+    for (const Pending& p : lines) {
+      const TextCandidate& c = p.candidate;
+      const RegionDecision& d = p.decision;
+      const TextReading* reading = p.reading;
+      const int confidence =
+          reading && !reading->empty() ? static_cast<int>(reading->confidence) : static_cast<int>(c.score * 100.0);
+      if (!d.redact) {
+        record(c.box, confidence, false, d.reason);
+        continue;
+      }
+      // The rest of the line and label the detector saw only in part, and
+      // the label's lines it missed.
+      if (grey.empty()) grey = GreyImage(display);
+      const int ink = c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity);
+      const cv::Rect line = GrowByInk(grey, c.box, ink);
+      record(LineFill(line, c.box.height, margin, whole), confidence, true, d.reason);
+      for (const cv::Rect& missed : MissedLabelLines(grey, line, ink, technical))
+        record(LineFill(missed, c.box.height, margin, whole), confidence, true, "label block (same ink)");
     }
   }
   if (overlay_samples > 0) {

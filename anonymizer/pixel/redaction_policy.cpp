@@ -76,6 +76,8 @@ RegionDecision RedactionPolicy::Decide(const TextCandidate& region, const TextRe
   if (!reading) return {false, "not read"};
   if (!region.sure()) {
     if (auto kind = phi.Match(reading->text)) return {true, "phi: " + *kind};
+    const bool confident = !reading->empty() && reading->confidence >= static_cast<float>(config_.ocr_min_confidence);
+    if (!confident && where.baseline_glyphs >= 5) return {true, "unreadable"};
     if (all_text && ReadsAsText(*reading, config_.ocr_min_confidence)) return {true, "text"};
     return {false, all_text ? "not text" : "no phi"};
   }
@@ -86,7 +88,7 @@ RegionDecision RedactionPolicy::Decide(const TextCandidate& region, const TextRe
   // or nothing confident: unreadable text, fail closed; except over anatomy
   // without ink of its own, where strokes are not surely text and a box is
   // damage (issue 8.2).
-  if (where.over_anatomy && !where.own_ink && config_.unsure == rules::UnsureRegions::kLeave)
+  if (where.over_anatomy && !where.own_ink && where.baseline_letters < 5 && config_.unsure == rules::UnsureRegions::kLeave)
     return {false, "undecided"};
   return {true, "unreadable"};
 }

@@ -42,6 +42,13 @@ struct RegionContext {
   // rendered text, however faint (anatomy has no such ink). Over anatomy,
   // what makes a region surely text.
   bool own_ink = false;
+  // Letters of the region's ink on one baseline along its row
+  // (BaselineGlyphs, ink_extent.h), for a region read as nothing
+  // confident: five separate glyphs make an unsure region surely text, five
+  // letters (bold ones touching) make a sure one over anatomy text of its
+  // own ink; either is then unreadable text, filled.
+  int baseline_glyphs = 0;
+  int baseline_letters = 0;
 };
 
 class RedactionPolicy {

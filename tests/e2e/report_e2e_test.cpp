@@ -119,7 +119,10 @@ struct CountingProxy {
       char buf[512];
       const ssize_t n = ::recv(c, buf, sizeof buf - 1, 0);
       ::close(c);
-      std::string line(buf, n > 0 ? n : 0);
+      // Chromium may open a connection to its proxy ahead of need
+      // (preconnect) and close it unused: no request line, nothing asked for.
+      if (n <= 0) continue;
+      std::string line(buf, n);
       line = line.substr(0, line.find('\r'));
       static const std::regex target(R"(^[A-Z]+ (?:[a-z]+://)?([^/: ]+))");
       std::smatch m;

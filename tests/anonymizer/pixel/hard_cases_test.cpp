@@ -62,9 +62,9 @@ struct Tally {
 
 // Cleans the images of the kinds named (Image::style starts with the kind)
 // under research.yaml and attacks every PHI token.
-Tally Evaluate(const std::vector<std::string>& kinds, int per_kind) {
+Tally Evaluate(const std::vector<std::string>& kinds, int per_kind, unsigned seed) {
   TempDir tmp;
-  const unsigned seed = std::getenv("RWD_CORPUS_SEED") ? static_cast<unsigned>(std::atoi(std::getenv("RWD_CORPUS_SEED"))) : 8;
+  if (std::getenv("RWD_CORPUS_SEED")) seed = static_cast<unsigned>(std::atoi(std::getenv("RWD_CORPUS_SEED")));
   const std::vector<corpus::Image> images = corpus::WriteHardCases(tmp.File("hard"), seed, per_kind);
   auto profile = rules::LoadProfile(std::string(RWD_SOURCE_DIR) + "/profiles/research.yaml");
   REQUIRE(profile.ok());
@@ -134,28 +134,28 @@ std::string Summary(const Tally& t) {
 
 }  // namespace
 
-TEST_CASE("issue 8.1: serif over anatomy, institution lines on RGB, bold mono dates on CT end unreadable, strokes changed") {
-  const Tally t = Evaluate({"serif-over-anatomy", "institution-rgb", "mono-date-ct"}, 4);
-  MESSAGE(Summary(t));
-  CHECK(t.tokens >= 30);
-  CHECK(t.legible_before * 10 >= t.tokens * 8);  // the corpus is legible to begin with
-  CHECK(t.read_after == 0);
-  CHECK(t.kept_strokes == 0);
+// Two corpora (seeds): fonts, sizes, slices and places differ between them.
+TEST_CASE("issue 8.1: serif over anatomy, bold text on MR, institution lines on RGB, bold mono dates on CT end unreadable") {
+  for (unsigned seed : {8u, 10u}) {
+    CAPTURE(seed);
+    const Tally t = Evaluate({"serif-over-anatomy", "bold-mr", "institution-rgb", "mono-date-ct"}, 6, seed);
+    MESSAGE("seed " << seed << ": " << Summary(t));
+    CHECK(t.tokens >= 60);
+    CHECK(t.legible_before * 10 >= t.tokens * 8);  // the corpus is legible to begin with
+    CHECK(t.read_after == 0);
+    CHECK(t.kept_strokes == 0);
+  }
 }
 
-// Unfinished (reported, not failing the suite). The faint-text search (a
-// threshold relative to the frame's noise) and the growth of a redacted
-// line along its own ink took the first 4-per-kind corpus (DejaVu only,
-// +4..8 levels) from 5 tokens read and 15 with strokes kept to 0 read and
-// 3 kept. The corpus now varies more (8 per kind: Hershey faces, mono and
-// condensed bold, +3..10 levels, several places over the anatomy) and still
-// fails: thin anti-aliased Hershey strokes have no single ink level, faint
-// lines are read as "no phi" when OCR misreads them, and a bold line below a
-// redacted one is missed when the detector does not see it.
-TEST_CASE("issue 8.1 (unfinished): bold text on MR and low-contrast text end unreadable" * doctest::may_fail()) {
-  const Tally t = Evaluate({"bold-mr", "low-contrast"}, 8);
+// Unfinished (reported, not failing the suite). Faint text over anatomy
+// (+3..10 display levels, DejaVu and Hershey faces, several places): the
+// detector finds most of these lines not at all (the tissue's own texture
+// is as strong as the strokes), and thin anti-aliased Hershey strokes have
+// no single ink level for the ink-based searches (ink_extent.h) to follow.
+TEST_CASE("issue 8.1 (unfinished): low-contrast text ends unreadable" * doctest::may_fail()) {
+  const Tally t = Evaluate({"low-contrast"}, 8, 8);
   MESSAGE(Summary(t));
-  CHECK(t.legible_before * 10 >= t.tokens * 7);
+  CHECK(t.legible_before * 10 >= t.tokens * 6);
   CHECK(t.read_after == 0);
   CHECK(t.kept_strokes == 0);
 }
