@@ -45,6 +45,7 @@ int HorizontalGap(const cv::Rect& a, const cv::Rect& b) {
 struct Row {
   cv::Rect box;
   int blobs = 0, letters = 0;
+  std::vector<cv::Rect> members;
 };
 std::vector<Row> JoinRows(std::vector<cv::Rect> blobs, int h) {
   std::sort(blobs.begin(), blobs.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.x < b.x; });
@@ -67,12 +68,31 @@ std::vector<Row> JoinRows(std::vector<cv::Rect> blobs, int h) {
   for (size_t i = 0; i < blobs.size(); ++i) {
     Row& r = by_root[find(static_cast<int>(i))];
     r.box = r.blobs++ == 0 ? blobs[i] : (r.box | blobs[i]);
+    r.members.push_back(blobs[i]);
     r.letters += std::max(1, blobs[i].width * 3 / (2 * (h > 0 ? h : blobs[i].height)));
   }
   std::vector<Row> rows;
   for (const Row& r : by_root)
     if (r.blobs > 0) rows.push_back(r);
   return rows;
+}
+
+// The glyphs (of a line `h` high) that stand on their median baseline
+// (+-2 pixels) with about their median height (0.75 to 1.3 of it).
+BaselineCount OnBaseline(const std::vector<cv::Rect>& glyphs, int h) {
+  BaselineCount n;
+  if (glyphs.size() < 3) return n;
+  std::vector<int> bottoms, heights;
+  for (const cv::Rect& g : glyphs) bottoms.push_back(g.y + g.height), heights.push_back(g.height);
+  std::nth_element(bottoms.begin(), bottoms.begin() + bottoms.size() / 2, bottoms.end());
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
+  const int baseline = bottoms[bottoms.size() / 2], height = heights[heights.size() / 2];
+  for (const cv::Rect& g : glyphs)
+    if (std::abs(g.y + g.height - baseline) <= 2 && g.height * 4 >= height * 3 && g.height * 10 <= height * 13) {
+      n.glyphs += g.width <= 2 * h;
+      n.letters += std::max(1, g.width * 3 / (2 * height));
+    }
+  return n;
 }
 
 }  // namespace
@@ -128,31 +148,19 @@ std::vector<cv::Rect> LabelLinesByInk(const cv::Mat& grey, const cv::Rect& line,
 }
 
 BaselineCount BaselineGlyphs(const cv::Mat& grey, const cv::Rect& box, int ink) {
-  const cv::Rect line = GrowByInk(grey, box, ink);
   const int h = std::max(box.height, 4);
-  const std::vector<cv::Rect> glyphs = GlyphBlobs(grey, line, ink, h);
-  BaselineCount n;
-  if (glyphs.size() < 3) return n;
-  std::vector<int> bottoms, heights;
-  for (const cv::Rect& g : glyphs) bottoms.push_back(g.y + g.height), heights.push_back(g.height);
-  std::nth_element(bottoms.begin(), bottoms.begin() + bottoms.size() / 2, bottoms.end());
-  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
-  const int baseline = bottoms[bottoms.size() / 2], height = heights[heights.size() / 2];
-  for (const cv::Rect& g : glyphs)
-    if (std::abs(g.y + g.height - baseline) <= 2 && g.height * 4 >= height * 3 && g.height * 10 <= height * 13) {
-      n.glyphs += g.width <= 2 * h;
-      n.letters += std::max(1, g.width * 3 / (2 * height));
-    }
-  return n;
+  return OnBaseline(GlyphBlobs(grey, GrowByInk(grey, box, ink), ink, h), h);
 }
 
-std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink) {
+std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink, int tolerance, cv::Rect window) {
+  window &= cv::Rect(0, 0, grey.cols, grey.rows);
+  if (window.area() == 0) return {};
   cv::Mat mask, labels, stats, centroids;
-  cv::inRange(grey, cv::Scalar(std::max(0, ink - 1)), cv::Scalar(std::min(255, ink + 1)), mask);
+  cv::inRange(grey(window), cv::Scalar(std::max(0, ink - tolerance)), cv::Scalar(std::min(255, ink + tolerance)), mask);
   const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
   std::vector<cv::Rect> blobs;
   for (int i = 1; i < n; ++i) {
-    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT), stats.at<int>(i, cv::CC_STAT_TOP),
+    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT) + window.x, stats.at<int>(i, cv::CC_STAT_TOP) + window.y,
                      stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
     const double fill = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / r.area();
     if (r.height < 6 || r.height > 40 || r.width > 2 * r.height || fill > 0.9) continue;
@@ -161,7 +169,7 @@ std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink) {
   if (blobs.size() < 5) return {};
   std::vector<cv::Rect> out;
   for (const Row& row : JoinRows(std::move(blobs), 0))
-    if (row.blobs >= 5 && row.box.width >= 3 * row.box.height && BaselineGlyphs(grey, row.box, ink).glyphs >= 5)
+    if (row.blobs >= 5 && row.box.width >= 3 * row.box.height && OnBaseline(row.members, row.box.height).glyphs >= 5)
       out.push_back(row.box);
   return out;
 }

@@ -35,11 +35,13 @@ struct BaselineCount {
 };
 BaselineCount BaselineGlyphs(const cv::Mat& grey, const cv::Rect& box, int ink);
 
-// Lines of rendered text in the whole of `grey` drawn in `ink` (+-1),
-// found by their glyphs alone: rows of blobs of that level, 6 to 40 pixels
-// tall, with five BaselineGlyphs glyphs. What the stroke detector misses where
-// text lies over anatomy as bright as it.
-std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink);
+// Lines of rendered text in `grey` drawn in `ink`
+// (+-`tolerance`), found by their glyphs alone: rows of blobs of that
+// level, 6 to 40 pixels tall, five or more of them on one baseline with
+// one height. What the stroke detector misses where text lies over anatomy
+// as bright as it, or only a few levels from it.
+// Searched in `window` only.
+std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink, int tolerance, cv::Rect window);
 
 // The lines of text inside `box`, when it holds several (a label block seen
 // as one region): bands of rows with strokes of `ink` (+-1) between rows

@@ -9,6 +9,7 @@
 #include "anonymizer/pixel/anatomy_context.h"
 #include "anonymizer/pixel/frame_image.h"
 #include "anonymizer/pixel/ink_extent.h"
+#include "anonymizer/pixel/ink_lines.h"
 #include "anonymizer/pixel/morphology_text_detector.h"
 #include "anonymizer/pixel/phi_text_matcher.h"
 #include "anonymizer/pixel/redaction_policy.h"
@@ -152,22 +153,20 @@ Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candi
   return lines;
 }
 
-// The detector's lines, and lines drawn in the frame's brightest level that
-// it did not see (InkLines, ink_extent.h: text over anatomy as bright as
-// it), as unsure candidates: reading decides them.
+// The detector's lines, and the lines found by their ink alone that it did
+// not see (ink_lines.h), as unsure candidates: reading decides them.
 std::vector<TextCandidate> WithInkLines(std::vector<TextCandidate> found, const cv::Mat& display, cv::Mat& grey) {
   if (grey.empty()) grey = GreyImage(display);
-  double lo = 0, hi = 0;
-  cv::minMaxLoc(grey, &lo, &hi);
-  const int ink = static_cast<int>(hi);
-  for (const cv::Rect& line : InkLines(grey, ink)) {
-    if (std::any_of(found.begin(), found.end(), [&](const TextCandidate& c) { return (c.box & line).area() > 0; }))
+  const size_t detected = found.size();
+  for (const InkLine& line : FindInkLines(grey)) {
+    if (std::any_of(found.begin(), found.begin() + detected,
+                    [&](const TextCandidate& c) { return (c.box & line.box).area() > 0; }))
       continue;
     TextCandidate c;
-    c.box = line;
+    c.box = line.box;
     c.score = kSureText / 2;
     c.polarity = Polarity::kLight;
-    c.ink = ink;
+    c.ink = line.ink;
     found.push_back(c);
   }
   return found;
@@ -175,11 +174,11 @@ std::vector<TextCandidate> WithInkLines(std::vector<TextCandidate> found, const 
 
 // A line's box is tight around the strokes the detector saw: faint
 // anti-aliased edges and a last glyph it missed lie just outside, so a
-// filled line gets half its height more on each side. Glyphs cut by the
+// filled line gets its height more on each side. Glyphs cut by the
 // image's edge are not seen as glyphs: a line that comes within a line
 // height of an edge is filled to it.
 cv::Rect LineFill(const cv::Rect& line, int height, int margin, const cv::Rect& whole) {
-  const int mx = std::max(margin, height / 2), my = std::max(margin, height / 8);
+  const int mx = std::max(margin, height), my = std::max(margin, height / 8);
   cv::Rect box = cv::Rect(line.x - mx, line.y - my, line.width + 2 * mx, line.height + 2 * my) & whole;
   if (box.x <= height) box.width += box.x, box.x = 0;
   if (whole.width - (box.x + box.width) <= height) box.width = whole.width - box.x;
@@ -197,7 +196,8 @@ std::vector<cv::Rect> MissedLabelLines(const cv::Mat& grey, const cv::Rect& line
     queue.pop_back();
     for (const cv::Rect& row : LabelLinesByInk(grey, from, ink)) {
       const cv::Rect grown = GrowByInk(grey, row, ink);
-      auto covers = [&](const cv::Rect& r) { return (r & grown).area() * 2 >= std::min(r.area(), grown.area()); };
+      // Already filled: mostly inside the line or a line found before.
+      auto covers = [&](const cv::Rect& r) { return (r & grown).area() * 2 >= grown.area(); };
       if (covers(line) || std::any_of(found.begin(), found.end(), covers) ||
           std::any_of(technical.begin(), technical.end(), [&](const cv::Rect& k) { return (k & grown).area() > 0; }))
         continue;
