@@ -111,8 +111,7 @@ Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candi
       where.over_anatomy = OverAnatomy(grey, c.box, background);
       where.own_ink = where.over_anatomy && (OwnInk(grey, c.box, c.polarity) || OwnInk(grey, c.box, c.polarity, c.ink));
     }
-    if (p.reading && (p.reading->empty() || p.reading->confidence < static_cast<float>(min_confidence)))
-    {
+    if (p.reading && (p.reading->empty() || p.reading->confidence < static_cast<float>(min_confidence))) {
       const BaselineCount n = BaselineGlyphs(grey, c.box, c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity));
       where.baseline_glyphs = n.glyphs, where.baseline_letters = n.letters;
     }
@@ -300,8 +299,8 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
     const cv::Mat display = DisplayImage(pixels, f);
     cv::Mat grey;
     auto decided = DecideLines(WithInkLines(impl_->detector->Detect(display), display, grey), display, grey, anatomy,
-                               impl_->policy,
-                               impl_->reader.get(), impl_->config.ocr_min_confidence, matcher, readings);
+                               impl_->policy, impl_->reader.get(), impl_->config.ocr_min_confidence, matcher,
+                               readings);
     if (!decided.ok()) return decided.status();
     std::vector<Pending>& lines = decided.value();
     report.regions_found += static_cast<int>(lines.size());

@@ -7,12 +7,16 @@
 //                    detector is sure of is also filled when nothing legible
 //                    or nothing confident (below pixels.ocr_min_confidence)
 //                    can be read in it, whatever the header triage said:
-//                    fail closed. An unsure region is filled only for PHI.
+//                    fail closed. An unsure region is filled for PHI, or
+//                    when it reads as nothing confident and five separate
+//                    glyphs of one ink stand on its baseline (any mode).
 //                    Exceptions (issue 8): a sure region read as nothing
 //                    legible over the anatomy of a CT/MR image without a
 //                    burned-in flag is "undecided" and left (pixels.unsure:
-//                    leave); a sure line kept next to a redacted one is part
-//                    of its label block and filled, unless technical.
+//                    leave), unless five glyphs of one ink stand on its
+//                    baseline (then it is text: unreadable, filled); a line
+//                    kept next to a redacted or unreadable one is part of
+//                    its label block and filled, unless technical.
 // Known device regions are always filled (decided by the cleaner).
 #include <string>
 
@@ -26,7 +30,9 @@ namespace rwd::anon::pixel {
 struct RegionDecision {
   bool redact = false;
   // "text", "phi: name", "unreadable", "no phi", "not text", "undecided"
-  // (left over anatomy), "label block" (next to a redacted line); never the text
+  // (left over anatomy), "label block" (next to a redacted line; the cleaner
+  // also fills "label block (same ink)" lines it finds by their ink); never
+  // the text
   std::string reason;
 };
 

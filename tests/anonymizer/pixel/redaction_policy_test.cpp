@@ -115,3 +115,25 @@ TEST_CASE("issue 8.1: a line next to a redacted identifier joins its label block
   CHECK(RedactionPolicy::Neighbours({10, 10, 100, 12}, {300, 26, 60, 12}) == false);
   CHECK_FALSE(RedactionPolicy::Neighbours({10, 10, 100, 12}, {10, 60, 100, 12}));
 }
+
+TEST_CASE("issue 8.1: glyphs of one ink on one baseline make text that reads as nothing confident surely text") {
+  rules::PixelsConfig config;
+  config.burned_in = rules::BurnedInMode::kRedactPhi;
+  config.ocr_min_confidence = 50;
+  const RedactionPolicy policy(config);
+  const PhiTextMatcher phi{PhiTerms{}};
+  const TextReading garbage = Reading("WAIT", 0), confident = Reading("AXIAL", 91);
+  RegionContext five, four;
+  five.baseline_glyphs = five.baseline_letters = 5;
+  four.baseline_glyphs = four.baseline_letters = 4;
+  // An unsure region: five separate glyphs, read as nothing confident.
+  CHECK(policy.Decide(Region(false), &garbage, phi, five).reason == "unreadable");
+  CHECK_FALSE(policy.Decide(Region(false), &garbage, phi, four).redact);
+  CHECK_FALSE(policy.Decide(Region(false), &confident, phi, five).redact);  // read confidently: no PHI
+  // A sure region over anatomy without ink of its own: five letters (touching bold ones count) make it text.
+  RegionContext anatomy_five = five, anatomy_four = four;
+  anatomy_five.over_anatomy = anatomy_four.over_anatomy = true;
+  anatomy_five.baseline_glyphs = 0;  // one blob of touching letters
+  CHECK(policy.Decide(Region(true), &garbage, phi, anatomy_five).reason == "unreadable");
+  CHECK(policy.Decide(Region(true), &garbage, phi, anatomy_four).reason == "undecided");
+}
