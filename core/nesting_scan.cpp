@@ -1,5 +1,7 @@
 #include "core/nesting_scan.h"
 
+#include "core/dicom_tag.h"
+
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dctag.h>
@@ -7,7 +9,6 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -270,9 +271,8 @@ Status TooDeep(int max_depth) {
 }
 
 Status Overrun(uint32_t tag) {
-  char t[16];
-  std::snprintf(t, sizeof t, "(%04X,%04X)", tag >> 16, tag & 0xFFFF);
-  return Status::Error(ErrorCode::kTruncated, std::string("truncated or malformed: the value of ") + t +
+  const std::string t = Tag{static_cast<uint16_t>(tag >> 16), static_cast<uint16_t>(tag & 0xFFFF)}.ToString();
+  return Status::Error(ErrorCode::kTruncated, "truncated or malformed: the value of " + t +
                                                   " runs past the end of the file (refused before parsing)");
 }
 

@@ -4,9 +4,9 @@
 #include <dcmtk/dcmdata/dcitem.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 
-#include <cstdio>
 #include <vector>
 
+#include "core/dicom_tag.h"
 #include "core/nesting_scan.h"
 
 namespace rwd {
@@ -26,12 +26,6 @@ std::vector<uint8_t> AsImplicitDataset(const DcmTagKey& tag, const Uint8* value,
   PutLe16(b, static_cast<uint16_t>(length >> 16));
   b.insert(b.end(), value, value + length);
   return b;
-}
-
-std::string TagText(const DcmTagKey& t) {
-  char s[16];
-  std::snprintf(s, sizeof s, "(%04X,%04X)", t.getGroup(), t.getElement());
-  return s;
 }
 
 Status Check(DcmItem& item, int depth) {
@@ -55,7 +49,7 @@ Status Check(DcmItem& item, int depth) {
     if (e->getUint8Array(value).bad() || !value) continue;
     const std::vector<uint8_t> dataset = AsImplicitDataset(key, value, e->getLength());
     if (!CheckNestingDepth(dataset).ok())
-      return Status::Error(ErrorCode::kTruncated, "malformed: the UN value of sequence attribute " + TagText(key) +
+      return Status::Error(ErrorCode::kTruncated, "malformed: the UN value of sequence attribute " + Tag{key.getGroup(), key.getElement()}.ToString() +
                                                       " is not a readable sequence");
   }
   return Status::Ok();

@@ -10,22 +10,36 @@ namespace {
 // How far a line may grow: kGrowRounds times three line heights each side.
 constexpr int kGrowRounds = 6;
 
+// The connected blobs of level `ink` (+-`tolerance`) in `window` of
+// `grey`, in image coordinates, with the fraction of their box they fill.
+struct Blob {
+  cv::Rect box;
+  double fill = 0;
+};
+std::vector<Blob> InkBlobs(const cv::Mat& grey, const cv::Rect& window, int ink, int tolerance) {
+  std::vector<Blob> blobs;
+  if (window.area() == 0 || ink < 0) return blobs;
+  cv::Mat mask, labels, stats, centroids;
+  cv::inRange(grey(window), cv::Scalar(std::max(0, ink - tolerance)), cv::Scalar(std::min(255, ink + tolerance)), mask);
+  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+  for (int i = 1; i < n; ++i) {
+    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT) + window.x, stats.at<int>(i, cv::CC_STAT_TOP) + window.y,
+                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
+    blobs.push_back({r, static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / r.area()});
+  }
+  return blobs;
+}
+
 // Glyph-sized blobs of `ink` (+-1) in `window`, for lines `h` pixels high:
 // a third to 1.4 line heights tall, strokes filling part of their box, at
 // most three letters wide, or a word of touching bold letters (wider,
 // strokes filling at most 88 % of it).
 std::vector<cv::Rect> GlyphBlobs(const cv::Mat& grey, const cv::Rect& window, int ink, int h) {
   std::vector<cv::Rect> glyphs;
-  if (window.area() == 0 || ink < 0) return glyphs;
-  cv::Mat mask, labels, stats, centroids;
-  cv::inRange(grey(window), cv::Scalar(std::max(0, ink - 1)), cv::Scalar(std::min(255, ink + 1)), mask);
-  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
-  for (int i = 1; i < n; ++i) {
-    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT) + window.x, stats.at<int>(i, cv::CC_STAT_TOP) + window.y,
-                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    const double fill = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / r.area();
-    if (r.height * 3 < h || r.height * 10 > h * 14 || fill > 0.9) continue;
-    if (r.width > 2 * h && (r.width > 8 * h || fill > 0.88)) continue;
+  for (const Blob& b : InkBlobs(grey, window, ink, 1)) {
+    const cv::Rect& r = b.box;
+    if (r.height * 3 < h || r.height * 10 > h * 14 || b.fill > 0.9) continue;
+    if (r.width > 2 * h && (r.width > 8 * h || b.fill > 0.88)) continue;
     glyphs.push_back(r);
   }
   return glyphs;
@@ -153,19 +167,10 @@ BaselineCount BaselineGlyphs(const cv::Mat& grey, const cv::Rect& box, int ink) 
 }
 
 std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink, int tolerance, cv::Rect window) {
-  window &= cv::Rect(0, 0, grey.cols, grey.rows);
-  if (window.area() == 0) return {};
-  cv::Mat mask, labels, stats, centroids;
-  cv::inRange(grey(window), cv::Scalar(std::max(0, ink - tolerance)), cv::Scalar(std::min(255, ink + tolerance)), mask);
-  const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
   std::vector<cv::Rect> blobs;
-  for (int i = 1; i < n; ++i) {
-    const cv::Rect r(stats.at<int>(i, cv::CC_STAT_LEFT) + window.x, stats.at<int>(i, cv::CC_STAT_TOP) + window.y,
-                     stats.at<int>(i, cv::CC_STAT_WIDTH), stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    const double fill = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / r.area();
-    if (r.height < 6 || r.height > 40 || r.width > 2 * r.height || fill > 0.9) continue;
-    blobs.push_back(r);
-  }
+  for (const Blob& b : InkBlobs(grey, window & cv::Rect(0, 0, grey.cols, grey.rows), ink, tolerance))
+    if (b.box.height >= 6 && b.box.height <= 40 && b.box.width <= 2 * b.box.height && b.fill <= 0.9)
+      blobs.push_back(b.box);
   if (blobs.size() < 5) return {};
   std::vector<cv::Rect> out;
   for (const Row& row : JoinRows(std::move(blobs), 0))
