@@ -41,7 +41,7 @@ struct SliceGeometry {
 // Strings are "" when absent.
 struct SeriesFacts {
   std::string modality, manufacturer, model, body_part, sop_class_uid;
-  std::string series_description, protocol_name;  // for decisions only: never logged
+  std::string study_description, series_description, protocol_name;  // for decisions only: never logged
   std::string phase_encoding_direction;           // InPlanePhaseEncodingDirection: "ROW", "COL" or ""
   std::string photometric;                        // e.g. "MONOCHROME2"
   std::optional<double> magnetic_field_strength, kvp;

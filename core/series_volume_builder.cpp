@@ -111,6 +111,7 @@ SeriesFacts ReadFacts(DicomFile& file) {
   f.model = Text(ds, {0x0008, 0x1090});
   f.body_part = Text(ds, {0x0018, 0x0015});
   f.sop_class_uid = Text(ds, {0x0008, 0x0016});
+  f.study_description = Text(ds, {0x0008, 0x1030});
   f.series_description = Text(ds, {0x0008, 0x103E});
   f.protocol_name = Text(ds, {0x0018, 0x1030});
   f.phase_encoding_direction = Text(ds, {0x0018, 0x1312});

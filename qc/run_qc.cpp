@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "core/rendering.h"
 #include "qc/checks.h"
 #include "qc/series_cache.h"
 
@@ -50,7 +51,9 @@ SeriesQc RunQc(const SeriesVolume& volume, const rules::QcConfig& config, const 
   const ScopedSeriesCache cache(volume);  // shared masks and regions while the checks run
   const bool voxels = !volume.voxels.empty() &&
                       volume.voxels.size() == volume.slice_size() * volume.slices.size();
-  bool rendering = false;  // derived_3d found renderings: their pixels are not tomographic values
+  // Renderings' pixels are not tomographic values, whatever region they show.
+  const bool rendering = std::any_of(volume.slices.begin(), volume.slices.end(),
+                                     [](const SliceGeometry& g) { return IsRenderingImageType(g.image_type); });
   for (const Entry& e : Entries()) {
     CheckResult r;
     if (e.needs_voxels && !voxels) {
@@ -64,7 +67,6 @@ SeriesQc RunQc(const SeriesVolume& volume, const rules::QcConfig& config, const 
         r = NotApplicable(e.name, "could not be computed");  // e.g. an OpenCV error on odd sizes
       }
     }
-    if (r.name == "derived_3d" && r.value && *r.value > 0) rendering = true;
     if (history) r = ApplyCohort(std::move(r), *history, config);
     const rules::QcAction action = config.ActionFor(e.name);
     if (action != rules::QcAction::kIgnore) {

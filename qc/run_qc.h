@@ -15,8 +15,8 @@ namespace rwd::qc {
 
 // `volume`: slices in volume order (series_volume.h). With voxels empty
 // only the geometry checks run (pixel checks are na): the cheap header pass.
-// A series with derived 3-D renderings (derived_3d) gets na pixel checks:
-// rendered pixels are not modality values.
+// A series with derived 3-D renderings (core/rendering.h) gets na pixel
+// checks: rendered pixels are not modality values.
 // `history`: the earlier values of this series' group (site + scanner
 // model + protocol group), or nullptr; cohort checks use it once
 // config.cohort_min_series values exist for them.

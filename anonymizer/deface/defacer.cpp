@@ -30,6 +30,8 @@ std::string Format(const char* fmt, double a, double b = 0) {
 }
 
 // The checks shared by both entry points; "" when the volume can be defaced.
+constexpr size_t kMinVolumeSlices = 10;
+
 std::string GeometryProblem(const SeriesVolume& v) {
   const VolumeGeometry& g = v.geometry;
   if (!g.known) return "no usable slice geometry (ImagePositionPatient/ImageOrientationPatient/PixelSpacing)";
@@ -116,6 +118,14 @@ DefaceResult Deface(SeriesVolume& v, const DefaceOptions& o) {
     r.reason = why;
     return Finish(r, t0);
   }
+  // Fewer than 10 images cannot be rendered into a face, whatever their
+  // geometry says (a lone slice, a localiser, a short stack without
+  // ImagePositionPatient): counted before the geometry is needed.
+  if (v.slices.size() < kMinVolumeSlices) {
+    r.verdict = Verdict::kNotHead;
+    r.reason = "not a volume (fewer than 10 slices)";
+    return Finish(r, t0);
+  }
   const std::string modality = AsciiUpper(v.facts.modality);
   const bool volumetric_modality = modality == "CT" || modality == "MR";
   if (std::string why = GeometryProblem(v); !why.empty()) {
@@ -125,9 +135,9 @@ DefaceResult Deface(SeriesVolume& v, const DefaceOptions& o) {
     return Finish(r, t0);
   }
   const double extent = v.geometry.slice_spacing * static_cast<double>(v.slices.size() - 1);
-  if (v.slices.size() < 10 || extent < 30.0) {
+  if (extent < 30.0) {
     r.verdict = Verdict::kNotHead;
-    r.reason = "not a volume (fewer than 10 slices or under 30 mm)";
+    r.reason = "not a volume (under 30 mm)";
     return Finish(r, t0);
   }
   const bool ct = IsCt(v);

@@ -9,15 +9,12 @@
 
 namespace rwd::deface {
 
-// True when a slice's ImageType (PS3.3 C.7.6.1.1.2; value 3 and beyond) says
-// VOLUME, 3D, VR/VRT, SSD, SURFACE, PROJECTION IMAGE, a *MIP* (MIP, MINIP,
-// CSA MIP) or a *RENDER* term.
-bool IsRenderingImageType(const std::string& image_type);
-
 // The reason a series is a derived rendering of a head, or "" when it is
-// not: any slice with a rendering ImageType; a Secondary Capture (SOP class
-// 1.2.840.10008.5.1.4.1.1.7*) when the body part says head or when the
-// caller knows the study holds a head (`study_has_head`).
+// not: any slice with a rendering ImageType (core/rendering.h); a Secondary
+// Capture (SOP class 1.2.840.10008.5.1.4.1.1.7*) when the body part or a
+// description says head or when the caller knows the study holds a head
+// (`study_has_head`). Neither when the series names only regions away from
+// the head (RegionOf).
 std::string DerivedHeadRendering(const SeriesVolume& volume, bool study_has_head);
 
 }  // namespace rwd::deface

@@ -235,6 +235,19 @@ TEST_CASE("a real derived 3-D CT image (CT-MONO2-16-ankle) is quarantined as der
   CHECK(VerdictOf(q, "missing_slice") == qc::Verdict::kNa);
 }
 
+TEST_CASE("a rendering of a region a head is never in shows no face: not counted by derived_3d, pixel checks n.a.") {
+  SeriesVolume v = RealCtAnkleImage();
+  v.facts.study_description = "RT ANKLE";  // as in the file; nothing else says where
+  Expect("ct-real-ankle-3d-described", v, {"bad_orientation", "too_few_slices"});
+  const qc::SeriesQc q = qc::RunQc(v, rules::QcConfig{}, nullptr);
+  CHECK_FALSE(q.quarantine);
+  CHECK(VerdictOf(q, "derived_3d") == qc::Verdict::kPass);
+  CHECK(VerdictOf(q, "noise") == qc::Verdict::kNa);  // rendered pixels are not modality values
+  // A head term anywhere wins over the limb.
+  v.facts.series_description = "HEAD AND ANKLE";
+  CHECK(qc::RunQc(v, rules::QcConfig{}, nullptr).quarantine);
+}
+
 TEST_CASE("derived 3-D rendering: flagged derived_3d only, and quarantined") {
   SeriesVolume all = CtHeadPhantom(), one = all;
   SetImageType(all, "DERIVED\\SECONDARY\\3D");  // as in the Debian file CT-MONO2-16-ankle.dcm

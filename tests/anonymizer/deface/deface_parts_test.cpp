@@ -8,13 +8,14 @@
 #include "anonymizer/deface/defacer.h"
 #include "anonymizer/deface/derived_rendering.h"
 #include "core/dicom_sequence.h"
+#include "core/rendering.h"
 #include "tests/support/head_phantom.h"
 
 namespace rwd {
 namespace {
 
 TEST_CASE("derived renderings: ImageType terms and secondary captures of a head") {
-  using deface::IsRenderingImageType;
+  using rwd::IsRenderingImageType;
   CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\VOLUME"));
   CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\MIP"));
   CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\3D"));
@@ -36,6 +37,22 @@ TEST_CASE("derived renderings: ImageType terms and secondary captures of a head"
   CHECK_FALSE(deface::DerivedHeadRendering(sc, false).empty());
   sc.facts.sop_class_uid = "1.2.840.10008.5.1.4.1.1.4";  // MR: triaged by content, not here
   CHECK(deface::DerivedHeadRendering(sc, true).empty());
+  sc.facts.body_part.clear();
+  sc.facts.study_description = "CT HEAD W/O";  // a description says head
+  sc.facts.sop_class_uid = "1.2.840.10008.5.1.4.1.1.7";
+  CHECK_FALSE(deface::DerivedHeadRendering(sc, false).empty());
+
+  // A rendering is kept back unless the series names only regions away from the head.
+  SeriesVolume render;
+  render.slices.resize(1);
+  render.slices[0].image_type = "DERIVED\\SECONDARY\\3D";
+  CHECK_FALSE(deface::DerivedHeadRendering(render, false).empty());  // nothing says where
+  render.facts.study_description = "RT ANKLE";
+  CHECK(deface::DerivedHeadRendering(render, false).empty());
+  render.facts.body_part = "LOWEREXTREMITY";
+  CHECK(deface::DerivedHeadRendering(render, false).empty());
+  render.facts.protocol_name = "TOF_3D_multi-slab";  // an angiogram of the head
+  CHECK_FALSE(deface::DerivedHeadRendering(render, false).empty());
 
   deface::DefaceOptions o;
   o.study_has_head = true;
