@@ -61,6 +61,20 @@ TEST_CASE("derived renderings: ImageType terms and secondary captures of a head"
   CHECK(deface::Deface(sc, o).verdict == deface::Verdict::kQuarantine);
 }
 
+TEST_CASE("fewer than 10 images are not a volume, with or without slice geometry; more without geometry are held back") {
+  deface::DefaceOptions o;
+  SeriesVolume mr;
+  mr.facts.modality = "MR";
+  mr.slices.resize(1);  // a lone slice without ImagePositionPatient: no face can be rendered from it
+  CHECK(deface::Deface(mr, o).verdict == deface::Verdict::kNotHead);
+  mr.slices.resize(9);
+  CHECK(deface::Deface(mr, o).verdict == deface::Verdict::kNotHead);
+  mr.slices.resize(10);  // a stack that may be a head, and cannot be checked
+  const deface::DefaceResult r = deface::Deface(mr, o);
+  CHECK(r.verdict == deface::Verdict::kQuarantine);
+  CHECK(r.reason.find("no usable slice geometry") != std::string::npos);
+}
+
 TEST_CASE("bookkeeping: Recognizable Visual Features NO, code 113102 once, DERIVED") {
   testing::PhantomSpec spec;
   spec.pixel_mm = spec.slice_mm = 6.0;
