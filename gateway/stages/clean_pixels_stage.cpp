@@ -5,6 +5,7 @@
 
 #include "anonymizer/pixel/pixel_cleaner.h"
 #include "core/pixel_data.h"
+#include "core/strings.h"
 
 namespace rwd::gateway {
 namespace {
@@ -15,6 +16,19 @@ nlohmann::json Detail(const anon::pixel::PixelFinding& f) {
           {"confidence", f.confidence},
           {"action", f.redacted ? "redacted" : "kept"},
           {"reason", f.reason}};
+}
+
+// Known device regions are matched on the original header (descriptions
+// are gone from the de-identified one): identify kept its values.
+anon::pixel::CleanRequest Request(const ObjectContext& o) {
+  anon::pixel::CleanRequest request;
+  request.phi = &o.phi;
+  request.original_header = [&o](Tag tag) -> std::optional<std::string> {
+    auto it = o.original_values.find(tag.key());
+    if (it == o.original_values.end()) return std::nullopt;
+    return it->second;
+  };
+  return request;
 }
 
 }  // namespace
@@ -46,16 +60,7 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
   if (!cleaner_)
     return StageResult::Quarantine(unavailable_.code(), "pixel cleaner unavailable: " + unavailable_.message());
 
-  // Known device regions are matched on the original header (descriptions
-  // are gone from the de-identified one): identify kept its values.
-  anon::pixel::CleanRequest request;
-  request.phi = &o.phi;
-  request.original_header = [&](Tag tag) -> std::optional<std::string> {
-    auto it = o.original_values.find(tag.key());
-    if (it == o.original_values.end()) return std::nullopt;
-    return it->second;
-  };
-  auto report = cleaner_->Clean(*o.dicom, request);
+  auto report = cleaner_->Clean(*o.dicom, Request(o));
   if (!report.ok())
     return StageResult::Quarantine(report.status().code(), "pixels not cleaned: " + report.status().message());
 
@@ -99,6 +104,41 @@ StageResult CleanPixelsStage::Screen(ObjectContext& o) {
     o.findings.push_back({name(), "pixels_screened", detail.dump()});
   }
   if (report->text_found())
+    return StageResult::Quarantine(ErrorCode::kUnsafe, "burned-in text detected; pixels not cleaned");
+  // MR is decided in full: bright, textured tissue hides bold and faint
+  // text from the fast detector altogether (a name over white matter a few
+  // grey levels above it). CT slices, the bulk of an export, only when the
+  // fast detector saw strokes it could not decide.
+  auto modality = o.original_values.find(Tag{0x0008, 0x0060}.key());
+  const bool mr = modality != o.original_values.end() && TrimValue(modality->second) == "MR";
+  if (report->undecided_lines > 0 || mr) return Decide(o);
+  return StageResult::Continue();
+}
+
+// Strokes over anatomy the fast detector cannot decide (a serif name on an
+// MR slice, bold text over bright tissue), and every MR image: decided as research.yaml's
+// redact-phi cleaner would, on a copy. If it would fill a box, the image
+// carries text that is not cleaned here: quarantined. Text-free images are
+// left alone by that cleaner (issue 8.2), so they stay released.
+StageResult CleanPixelsStage::Decide(ObjectContext& o) {
+  if (!decider_) {
+    rules::PixelsConfig config = profile_.pixels;
+    config.burned_in = rules::BurnedInMode::kRedactPhi;
+    auto cleaner = anon::pixel::PixelCleaner::Create(config);
+    if (!cleaner.ok())
+      return StageResult::Quarantine(cleaner.status().code(), "undecided strokes in the pixels cannot be read: " +
+                                                                  cleaner.status().message());
+    decider_ = std::move(cleaner).value();
+  }
+  auto bytes = o.dicom->Serialize();
+  if (!bytes.ok()) return StageResult::Quarantine(bytes.status().code(), "pixels cannot be screened for burned-in text");
+  auto copy = DicomFile::Parse(*bytes);
+  if (!copy.ok()) return StageResult::Quarantine(copy.status().code(), "pixels cannot be screened for burned-in text");
+  auto report = decider_->Clean(*copy, Request(o));
+  if (!report.ok())
+    return StageResult::Quarantine(report.status().code(),
+                                   "pixels cannot be screened for burned-in text: " + report.status().message());
+  if (report->regions_redacted > 0)
     return StageResult::Quarantine(ErrorCode::kUnsafe, "burned-in text detected; pixels not cleaned");
   return StageResult::Continue();
 }

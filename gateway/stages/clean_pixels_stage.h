@@ -17,7 +17,9 @@ namespace rwd::gateway {
 //                       (the default) every other image's frames are searched
 //                       by the fast detector (anon::pixel::PixelScreener) and
 //                       an image with text is quarantined ("burned-in text
-//                       detected; pixels not cleaned");
+//                       detected; pixels not cleaned"); strokes over anatomy
+//                       it cannot decide are decided by the redact-phi
+//                       cleaner on a copy (quarantined if it would fill a box);
 //   redact-all-text,    every image's frames are searched for text and
 //   redact-phi          cleaned (anon::pixel::PixelCleaner); the image is
 //                       then marked BurnedInAnnotation NO with the Clean Pixel
@@ -34,8 +36,10 @@ class CleanPixelsStage : public Stage {
 
  private:
   StageResult Screen(ObjectContext& object);
+  StageResult Decide(ObjectContext& object);
   const rules::Profile& profile_;
   std::unique_ptr<anon::pixel::PixelCleaner> cleaner_;
+  std::unique_ptr<anon::pixel::PixelCleaner> decider_;  // screening: reads what the fast detector cannot decide
   anon::pixel::PixelScreener screener_;
   Status unavailable_;  // why there is no cleaner (e.g. OCR data missing)
 };

@@ -94,7 +94,9 @@ StageResult IdentifyStage::Run(ObjectContext& o) {
     SnapshotValues(meta, o);
     SnapshotValues(ds, o);
   } else if (profile_.pixels.screen) {
-    // What the screener asks of the original header (anatomy_context.h).
+    // What the screener asks of the original header (anatomy_context.h),
+    // and the identifiers its reader of undecided strokes matches.
+    o.phi = anon::CollectPhiTerms(ds);
     for (Tag t : {Tag{0x0008, 0x0060}, Tag{0x0028, 0x0301}})
       if (auto v = ds.GetString(t)) o.original_values[t.key()] = *v;
   }
