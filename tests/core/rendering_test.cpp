@@ -21,6 +21,9 @@ TEST_CASE("renderings by ImageType: value 3 on, or value 2 after DERIVED") {
   CHECK(IsRenderingImageType("derived\\secondary\\volume "));
   CHECK(IsRenderingImageType("DERIVED\\MIP"));
   CHECK(IsRenderingImageType("ORIGINAL\\PRIMARY\\VOLUME_RENDER"));
+  // Siemens console MIP (nibabel's slicethickness_empty_string.dcm).
+  CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\PROJECTION IMAGE\\CSA MIP\\\\CSAPARALLEL\\M\\ND\\NORM"));
+  CHECK_FALSE(IsRenderingImageType("VOLUME\\MIP"));  // value 1 is not a rendering term
   CHECK_FALSE(IsRenderingImageType("ORIGINAL\\MIP"));
   CHECK_FALSE(IsRenderingImageType("DERIVED\\SECONDARY\\MPR"));
   CHECK_FALSE(IsRenderingImageType(""));

@@ -8,24 +8,12 @@
 #include "anonymizer/deface/defacer.h"
 #include "anonymizer/deface/derived_rendering.h"
 #include "core/dicom_sequence.h"
-#include "core/rendering.h"
 #include "tests/support/head_phantom.h"
 
 namespace rwd {
 namespace {
 
-TEST_CASE("derived renderings: ImageType terms and secondary captures of a head") {
-  using rwd::IsRenderingImageType;
-  CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\VOLUME"));
-  CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\MIP"));
-  CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\3D"));
-  CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\AXIAL\\VOLUME_RENDER"));
-  // Siemens console MIP (nibabel's slicethickness_empty_string.dcm).
-  CHECK(IsRenderingImageType("DERIVED\\SECONDARY\\PROJECTION IMAGE\\CSA MIP\\\\CSAPARALLEL\\M\\ND\\NORM"));
-  CHECK_FALSE(IsRenderingImageType("ORIGINAL\\PRIMARY\\AXIAL"));
-  CHECK_FALSE(IsRenderingImageType("DERIVED\\SECONDARY\\MPR"));  // reformatted slices: a volume like any other
-  CHECK_FALSE(IsRenderingImageType("VOLUME\\MIP"));  // values 1 and 2 are not the rendering terms
-
+TEST_CASE("derived renderings: secondary captures of a head, and renderings by the region they show") {
   SeriesVolume sc;
   sc.facts.sop_class_uid = "1.2.840.10008.5.1.4.1.1.7";  // Secondary Capture Image Storage
   sc.slices.resize(1);
