@@ -122,9 +122,10 @@ StageResult CleanPixelsStage::Screen(ObjectContext& o) {
 // left alone by that cleaner (issue 8.2), so they stay released.
 StageResult CleanPixelsStage::Decide(ObjectContext& o) {
   if (!decider_) {
-    rules::PixelsConfig config = profile_.pixels;
-    config.burned_in = rules::BurnedInMode::kRedactPhi;
-    auto cleaner = anon::pixel::PixelCleaner::Create(config);
+    // The cleaner keeps a reference to its config: the stage owns it.
+    decider_config_ = profile_.pixels;
+    decider_config_.burned_in = rules::BurnedInMode::kRedactPhi;
+    auto cleaner = anon::pixel::PixelCleaner::Create(decider_config_);
     if (!cleaner.ok())
       return StageResult::Quarantine(cleaner.status().code(), "undecided strokes in the pixels cannot be read: " +
                                                                   cleaner.status().message());

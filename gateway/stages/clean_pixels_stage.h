@@ -39,6 +39,7 @@ class CleanPixelsStage : public Stage {
   StageResult Decide(ObjectContext& object);
   const rules::Profile& profile_;
   std::unique_ptr<anon::pixel::PixelCleaner> cleaner_;
+  rules::PixelsConfig decider_config_;  // the decider's: profile_.pixels as redact-phi
   std::unique_ptr<anon::pixel::PixelCleaner> decider_;  // screening: reads what the fast detector cannot decide
   anon::pixel::PixelScreener screener_;
   Status unavailable_;  // why there is no cleaner (e.g. OCR data missing)

@@ -118,7 +118,8 @@ TEST_CASE("issue 8.3: basic.yaml screens every image and quarantines burned-in t
 // The hard placements of issue 8.1 (serif and bold text over MR anatomy,
 // faint text, institution lines, mono dates on CT): what the fast detector
 // cannot decide, and every MR image, is decided by the redact-phi cleaner.
-// Before that, 7 of 30 images with text were released, 3 tokens legible.
+// Before that, 7 of 30 images with text were released, 3 tokens legible;
+// now 1 (faint text +3 levels over white matter, unread by the cleaner too).
 TEST_CASE("issue 8.3: the hard placements under basic.yaml: nothing legible released") {
   TempDir t;
   const auto hard = corpus::WriteHardCases(t.File("in"), 8, 6);
@@ -134,7 +135,7 @@ TEST_CASE("issue 8.3: the hard placements under basic.yaml: nothing legible rele
   for (const auto& [k, n] : by) tally += "\n  " + std::to_string(n) + " " + k;
   MESSAGE(hard.size(), " images with text: ", released_text, " released, ", legible, " tokens legible in them", tally);
   CHECK(legible == 0);
-  CHECK(released_text * 5 <= static_cast<int>(hard.size()));  // most are held back
+  CHECK(released_text * 10 <= static_cast<int>(hard.size()));  // all but a few are held back
   for (const auto& im : hard) {
     const Row& row = rows.at(im.file);
     if (row.state != "released")  // found in the pixels, or (the RGB captures, as US) by header triage
