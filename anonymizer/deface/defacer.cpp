@@ -29,9 +29,10 @@ std::string Format(const char* fmt, double a, double b = 0) {
   return buf;
 }
 
-// The checks shared by both entry points; "" when the volume can be defaced.
+// Fewer images than this are not a volume a face can be rendered from.
 constexpr size_t kMinVolumeSlices = 10;
 
+// The checks shared by both entry points; "" when the volume can be defaced.
 std::string GeometryProblem(const SeriesVolume& v) {
   const VolumeGeometry& g = v.geometry;
   if (!g.known) return "no usable slice geometry (ImagePositionPatient/ImageOrientationPatient/PixelSpacing)";

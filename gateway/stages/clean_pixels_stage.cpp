@@ -18,8 +18,9 @@ nlohmann::json Detail(const anon::pixel::PixelFinding& f) {
           {"reason", f.reason}};
 }
 
-// Known device regions are matched on the original header (descriptions
-// are gone from the de-identified one): identify kept its values.
+// The original header's values identify kept (descriptions are gone from
+// the de-identified one: known device regions and the screener's header
+// questions are answered from these), and the original identifiers.
 anon::pixel::CleanRequest Request(const ObjectContext& o) {
   anon::pixel::CleanRequest request;
   request.phi = &o.phi;
@@ -88,11 +89,7 @@ StageResult CleanPixelsStage::Run(ObjectContext& o) {
 StageResult CleanPixelsStage::Screen(ObjectContext& o) {
   if (!profile_.pixels.screen) return StageResult::Continue();
   if (!PixelData::Present(*o.dicom)) return StageResult::Continue();
-  auto report = screener_.Screen(*o.dicom, [&](Tag tag) -> std::optional<std::string> {
-    auto it = o.original_values.find(tag.key());
-    if (it == o.original_values.end()) return std::nullopt;
-    return it->second;
-  });
+  auto report = screener_.Screen(*o.dicom, Request(o).original_header);
   if (!report.ok())
     return StageResult::Quarantine(report.status().code(),
                                    "pixels cannot be screened for burned-in text: " + report.status().message());
