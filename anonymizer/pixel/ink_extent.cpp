@@ -9,6 +9,9 @@ namespace {
 
 // How far a line may grow: kGrowRounds times three line heights each side.
 constexpr int kGrowRounds = 6;
+// A glyph shorter than this is not legible (the detector's least height
+// is 6); specks of a contour that size stand on any line.
+constexpr int kLeastGlyph = 5;
 
 // The connected blobs of level `ink` (+-`tolerance`) in `window` of
 // `grey`, in image coordinates, with the fraction of their box they fill.
@@ -102,7 +105,8 @@ BaselineCount OnBaseline(const std::vector<cv::Rect>& glyphs, int h) {
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2, heights.end());
   const int baseline = bottoms[bottoms.size() / 2], height = heights[heights.size() / 2];
   for (const cv::Rect& g : glyphs)
-    if (std::abs(g.y + g.height - baseline) <= 2 && g.height * 4 >= height * 3 && g.height * 10 <= height * 13) {
+    if (g.height >= kLeastGlyph && std::abs(g.y + g.height - baseline) <= 2 && g.height * 4 >= height * 3 &&
+        g.height * 10 <= height * 13) {
       n.glyphs += g.width <= 2 * h;
       n.letters += std::max(1, g.width * 3 / (2 * height));
     }
@@ -166,16 +170,18 @@ BaselineCount BaselineGlyphs(const cv::Mat& grey, const cv::Rect& box, int ink) 
   return OnBaseline(GlyphBlobs(grey, GrowByInk(grey, box, ink), ink, h), h);
 }
 
-std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink, int tolerance, cv::Rect window) {
+std::vector<GlyphRow> InkLines(const cv::Mat& grey, int ink, int tolerance, cv::Rect window) {
   std::vector<cv::Rect> blobs;
   for (const Blob& b : InkBlobs(grey, window & cv::Rect(0, 0, grey.cols, grey.rows), ink, tolerance))
     if (b.box.height >= 6 && b.box.height <= 40 && b.box.width <= 2 * b.box.height && b.fill <= 0.9)
       blobs.push_back(b.box);
   if (blobs.size() < 5) return {};
-  std::vector<cv::Rect> out;
-  for (const Row& row : JoinRows(std::move(blobs), 0))
-    if (row.blobs >= 5 && row.box.width >= 3 * row.box.height && OnBaseline(row.members, row.box.height).glyphs >= 5)
-      out.push_back(row.box);
+  std::vector<GlyphRow> out;
+  for (const Row& row : JoinRows(std::move(blobs), 0)) {
+    if (row.blobs < 5 || row.box.width < 3 * row.box.height) continue;
+    const int glyphs = OnBaseline(row.members, row.box.height).glyphs;
+    if (glyphs >= 5) out.push_back({row.box, glyphs});
+  }
   return out;
 }
 

@@ -40,8 +40,12 @@ BaselineCount BaselineGlyphs(const cv::Mat& grey, const cv::Rect& box, int ink);
 // level, 6 to 40 pixels tall, five or more of them on one baseline with
 // one height. What the stroke detector misses where text lies over anatomy
 // as bright as it, or only a few levels from it.
-// Searched in `window` only.
-std::vector<cv::Rect> InkLines(const cv::Mat& grey, int ink, int tolerance, cv::Rect window);
+// Searched in `window` only. Each line with the glyphs on its baseline.
+struct GlyphRow {
+  cv::Rect box;
+  int glyphs = 0;
+};
+std::vector<GlyphRow> InkLines(const cv::Mat& grey, int ink, int tolerance, cv::Rect window);
 
 // The lines of text inside `box`, when it holds several (a label block seen
 // as one region): bands of rows with strokes of `ink` (+-1) between rows

@@ -20,7 +20,7 @@ constexpr int kLabelArea = 12 * kTile * 6 * kTile;
 struct Ink {
   int level = -1, tolerance = 0;
   std::vector<cv::Rect> windows;  // each run, two tiles more on either side and one above and below
-  double strength = 0;            // for flat inks: the strongest tile's count over its neighbours'
+  double strength = 0;            // for flat inks: the strongest tile's count (or ridges) over its neighbours'
 };
 
 // Whether `v` is a flat ink in a tile's histogram: at least 20 pixels but
@@ -30,6 +30,38 @@ struct Ink {
 bool FlatInTile(const int* hist, int v, int brighter) {
   return brighter * 5 <= kArea && hist[v] >= 20 && hist[v] * 2 <= kArea &&
          hist[v] >= 3 * std::max(hist[v - 2], hist[v + 2]);
+}
+
+// Pixels on a flat ridge: a run of one level at most three pixels long,
+// across a row or a column, with lower levels at both ends. A glyph's
+// strokes drawn above the tissue are such runs whatever the tissue's own
+// levels (a faint ink can be one of them); smooth anatomy makes few, and
+// they spread over many levels.
+cv::Mat FlatRidges(const cv::Mat& grey) {
+  cv::Mat ridge = cv::Mat::zeros(grey.size(), CV_8U);
+  auto scan = [&](int n, auto at, auto mark) {
+    for (int a = 1; a < n - 1;) {
+      int b = a;
+      while (b + 1 < n && at(b + 1) == at(a)) ++b;
+      if (b - a < 3 && b + 1 < n && at(a - 1) < at(a) && at(b + 1) < at(a))
+        for (int i = a; i <= b; ++i) mark(i);
+      a = b + 1;
+    }
+  };
+  for (int y = 0; y < grey.rows; ++y) {
+    const uint8_t* row = grey.ptr<uint8_t>(y);
+    uint8_t* out = ridge.ptr<uint8_t>(y);
+    scan(grey.cols, [&](int x) { return row[x]; }, [&](int x) { out[x] = 1; });
+  }
+  for (int x = 0; x < grey.cols; ++x)
+    scan(grey.rows, [&](int y) { return grey.at<uint8_t>(y, x); }, [&](int y) { ridge.at<uint8_t>(y, x) = 1; });
+  return ridge;
+}
+
+// Whether `v` is a flat ink by its ridges in a tile: at least 20 ridge
+// pixels of that level, twice as many as of any level within two of it.
+bool RidgeInTile(const int* ridges, int v) {
+  return ridges[v] >= 20 && ridges[v] >= 2 * std::max({ridges[v - 2], ridges[v - 1], ridges[v + 1], ridges[v + 2]});
 }
 
 // Adds a run of tiles (column `tx` and the next, row `ty`) to `ink`'s
@@ -50,7 +82,7 @@ void AddRun(Ink& ink, int tx, int ty, const cv::Rect& whole) {
 // the strongest few flat inks (not the extremes, where windowing piles up
 // everything outside the window), each with the runs of two or more tiles
 // side by side where it stands out.
-std::vector<Ink> InksToSearch(const cv::Mat& grey, int brightest) {
+std::vector<Ink> InksToSearch(const cv::Mat& grey, const cv::Mat& ridge, int brightest) {
   const int cols = grey.cols / kTile, rows = grey.rows / kTile;
   const cv::Rect whole(0, 0, grey.cols, grey.rows);
   Ink bright;
@@ -62,10 +94,11 @@ std::vector<Ink> InksToSearch(const cv::Mat& grey, int brightest) {
     std::fill(bright_before.begin(), bright_before.end(), false);
     flat_before.clear();
     for (int tx = 0; tx < cols; ++tx) {
-      int hist[256] = {0};
+      int hist[256] = {0}, ridges[256] = {0};
       for (int y = ty * kTile; y < (ty + 1) * kTile; ++y) {
         const uint8_t* row = grey.ptr<uint8_t>(y) + tx * kTile;
-        for (int x = 0; x < kTile; ++x) ++hist[row[x]];
+        const uint8_t* on_ridge = ridge.ptr<uint8_t>(y) + tx * kTile;
+        for (int x = 0; x < kTile; ++x) ++hist[row[x]], ridges[row[x]] += on_ridge[x];
       }
       int at_bright = 0;
       for (int v = std::max(0, brightest - 1); v <= std::min(255, brightest + 1); ++v) at_bright += hist[v];
@@ -74,10 +107,15 @@ std::vector<Ink> InksToSearch(const cv::Mat& grey, int brightest) {
       bright_before[tx] = b;
       int brighter = hist[255] + hist[254];
       for (int v = 253; v >= 2 && brighter * 5 <= kArea; --v) {
-        if (v != brightest && FlatInTile(hist, v, brighter)) {
+        const bool by_count = FlatInTile(hist, v, brighter), by_ridges = RidgeInTile(ridges, v);
+        if (v != brightest && (by_count || by_ridges)) {
           Ink& f = flat[v];
           f.level = v;
-          f.strength = std::max(f.strength, static_cast<double>(hist[v]) / std::max({1, hist[v - 2], hist[v + 2]}));
+          if (by_count)
+            f.strength = std::max(f.strength, static_cast<double>(hist[v]) / std::max({1, hist[v - 2], hist[v + 2]}));
+          if (by_ridges)
+            f.strength = std::max(f.strength, static_cast<double>(ridges[v]) /
+                                                  std::max({1, ridges[v - 2], ridges[v - 1], ridges[v + 1], ridges[v + 2]}));
           auto before = flat_before.find(v);
           if (before != flat_before.end() && before->second == tx) AddRun(f, tx - 1, ty, whole);
           flat_before[v] = tx + 1;
@@ -104,6 +142,85 @@ std::vector<Ink> InksToSearch(const cv::Mat& grey, int brightest) {
   return out;
 }
 
+// Groups of columns a line found by its rows has at least: a name or an ID
+// is that many letters or more; five or six are speckle of one level, or
+// ticks on a scale.
+constexpr int kLeastRowGroups = 8;
+
+// Lines of `ink` found by its rows, where its glyphs are only fragments
+// (faint anti-aliased text: only the strokes the glyph covers whole reach
+// the ink level, the rest blends into tissue at its own levels). A line of
+// text is a band of rows, one glyph tall, where the ink's flat ridges are
+// several times as many as in the window's usual row, with sharp top and
+// bottom edges, and which runs along the band in kLeastRowGroups or more
+// separate groups of columns (letters, or what is left of them) at most two
+// line heights apart, over five line heights or more. A tissue's level
+// makes contours: a row or two at a time, or a region without edges.
+std::vector<InkLine> InkRowLines(const cv::Mat& grey, const cv::Mat& ridge, int ink, const cv::Rect& window) {
+  std::vector<InkLine> out;
+  if (window.height < 8) return out;
+  std::vector<int> count(window.height, 0);
+  for (int y = 0; y < window.height; ++y) {
+    const uint8_t* row = grey.ptr<uint8_t>(window.y + y) + window.x;
+    const uint8_t* on = ridge.ptr<uint8_t>(window.y + y) + window.x;
+    for (int x = 0; x < window.width; ++x) count[y] += on[x] && row[x] == ink;
+  }
+  std::vector<int> sorted = count;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const int usual = sorted[sorted.size() / 2];
+  const int least = std::max(5, 3 * usual + 2);
+  auto mean = [&](int from, int to) {  // rows [from, to) of the window, clipped
+    from = std::max(0, from), to = std::min(window.height, to);
+    int sum = 0;
+    for (int y = from; y < to; ++y) sum += count[y];
+    return to > from ? static_cast<double>(sum) / (to - from) : 0.0;
+  };
+  for (int y0 = 0; y0 < window.height;) {
+    if (count[y0] < least) {
+      ++y0;
+      continue;
+    }
+    // The band: from a row at the threshold, the rows at half of it or more
+    // either side (the rows through a glyph's bowls have fewer flat runs
+    // than those through its stems and bars), at the threshold on average.
+    int y1 = y0;
+    while (y0 > 0 && count[y0 - 1] * 2 >= least) --y0;
+    while (y1 + 1 < window.height && count[y1 + 1] * 2 >= least) ++y1;
+    const int h = y1 - y0 + 1;
+    // Above the window's usual row by six or more and by three times the
+    // usual (noisy tissue has the level in every row), and by three times
+    // what the two rows either side have above it (sharp edges). Fragments
+    // of lines under 8 pixels are not legible.
+    const double inside = mean(y0, y1 + 1) - usual;
+    const bool sharp = inside >= 3 * std::max(1.0, std::max(mean(y0 - 2, y0), mean(y1 + 1, y1 + 3)) - usual);
+    if (h >= 8 && h <= 40 && inside >= std::max(6, 3 * usual) && sharp) {
+      // Columns with the ink in the band, in groups; the longest chain of
+      // groups at most two line heights apart (letters over tissue brighter
+      // than the ink leave no trace).
+      std::vector<bool> inked(window.width, false);
+      for (int y = y0; y <= y1; ++y) {
+        const uint8_t* row = grey.ptr<uint8_t>(window.y + y) + window.x;
+        const uint8_t* on = ridge.ptr<uint8_t>(window.y + y) + window.x;
+        for (int x = 0; x < window.width; ++x) inked[x] = inked[x] || (on[x] && row[x] == ink);
+      }
+      int best_from = 0, best_to = -1, best_groups = 0;
+      int from = -1, last = -1, groups = 0;
+      for (int x = 0; x < window.width; ++x) {
+        if (!inked[x]) continue;
+        if (from < 0 || x - last > 2 * h) from = x, groups = 0;  // a new chain
+        if (last != x - 1) ++groups;                             // a new group of columns
+        last = x;
+        if (groups > best_groups || (groups == best_groups && x - from > best_to - best_from))
+          best_from = from, best_to = x, best_groups = groups;
+      }
+      if (best_groups >= kLeastRowGroups && best_to - best_from + 1 >= 5 * h)
+        out.push_back({cv::Rect(window.x + best_from, window.y + y0, best_to - best_from + 1, h), ink, best_groups});
+    }
+    y0 = y1 + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<InkLine> FindInkLines(const cv::Mat& grey) {
@@ -112,9 +229,21 @@ std::vector<InkLine> FindInkLines(const cv::Mat& grey) {
   double lo = 0, hi = 0;
   cv::minMaxLoc(grey, &lo, &hi);
   // Flat inks by the exact level: the tissue's own levels lie next to it.
-  for (const Ink& ink : InksToSearch(grey, static_cast<int>(hi)))
-    for (const cv::Rect& window : ink.windows)
-      for (const cv::Rect& box : InkLines(grey, ink.level, ink.tolerance, window)) out.push_back({box, ink.level});
+  const cv::Mat ridge = FlatRidges(grey);
+  for (const Ink& ink : InksToSearch(grey, ridge, static_cast<int>(hi)))
+    for (const cv::Rect& window : ink.windows) {
+      const size_t first = out.size();
+      for (const GlyphRow& row : InkLines(grey, ink.level, ink.tolerance, window))
+        out.push_back({row.box, ink.level, row.glyphs});
+      // Its fragments by their rows, where its glyphs were not found whole;
+      // a flat ink's only (the brightest level, where windowing piles up
+      // all that is brighter still, makes bands of its own).
+      if (ink.tolerance == 0)
+        for (const InkLine& line : InkRowLines(grey, ridge, ink.level, window))
+          if (std::none_of(out.begin() + first, out.end(),
+                           [&](const InkLine& l) { return (l.box & line.box).area() > 0; }))
+            out.push_back(line);
+    }
   return out;
 }
 

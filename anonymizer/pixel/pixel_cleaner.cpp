@@ -113,7 +113,8 @@ Result<std::vector<Pending>> DecideLines(const std::vector<TextCandidate>& candi
     }
     if (p.reading && (p.reading->empty() || p.reading->confidence < static_cast<float>(min_confidence))) {
       const BaselineCount n = BaselineGlyphs(grey, c.box, c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity));
-      where.baseline_glyphs = n.glyphs, where.baseline_letters = n.letters;
+      // Found by its glyphs of one ink (ink_lines.h): as many stand on its line.
+      where.baseline_glyphs = std::max(n.glyphs, c.ink_glyphs), where.baseline_letters = n.letters;
     }
     p.decision = policy.Decide(c, p.reading, matcher, where);
     if (policy.WantsSecondReading(p.decision, p.reading)) {
@@ -158,14 +159,20 @@ std::vector<TextCandidate> WithInkLines(std::vector<TextCandidate> found, const 
   if (grey.empty()) grey = GreyImage(display);
   const size_t detected = found.size();
   for (const InkLine& line : FindInkLines(grey)) {
-    if (std::any_of(found.begin(), found.begin() + detected,
-                    [&](const TextCandidate& c) { return (c.box & line.box).area() > 0; }))
+    // Already found: a detected region holds most of it, is about as tall
+    // and has its ink (a region that only touches it, holds it among other
+    // rows or is the strokes of something else is read as something else).
+    if (std::any_of(found.begin(), found.begin() + detected, [&](const TextCandidate& c) {
+          return (c.box & line.box).area() * 2 >= line.box.area() && c.box.height * 2 <= line.box.height * 3 &&
+                 (c.ink < 0 || std::abs(c.ink - line.ink) <= 2);
+        }))
       continue;
     TextCandidate c;
     c.box = line.box;
     c.score = kSureText / 2;
     c.polarity = Polarity::kLight;
     c.ink = line.ink;
+    c.ink_glyphs = line.glyphs;
     found.push_back(c);
   }
   return found;
@@ -339,8 +346,13 @@ Result<CleanReport> PixelCleaner::CleanFrames(DicomFile& file, const CleanReques
       const int ink = c.ink >= 0 ? c.ink : InkLevel(grey, c.box, c.polarity);
       const cv::Rect line = GrowByInk(grey, c.box, ink);
       record(LineFill(line, c.box.height, margin, whole), confidence, true, d.reason);
-      for (const cv::Rect& missed : MissedLabelLines(grey, line, ink, technical))
-        record(LineFill(missed, c.box.height, margin, whole), confidence, true, "label block (same ink)");
+      // A block's line is filled across the block: what of it was not
+      // found by its glyphs lies under the line it was found from.
+      for (const cv::Rect& missed : MissedLabelLines(grey, line, ink, technical)) {
+        const int left = std::min(missed.x, line.x), right = std::max(missed.x + missed.width, line.x + line.width);
+        record(LineFill(cv::Rect(left, missed.y, right - left, missed.height), c.box.height, margin, whole), confidence,
+               true, "label block (same ink)");
+      }
     }
   }
   if (overlay_samples > 0) {

@@ -49,8 +49,9 @@ struct RegionContext {
   // what makes a region surely text.
   bool own_ink = false;
   // Letters of the region's ink on one baseline along its row
-  // (BaselineGlyphs, ink_extent.h), for a region read as nothing
-  // confident: five separate glyphs make an unsure region surely text, five
+  // (BaselineGlyphs, ink_extent.h; for a line found by its ink alone, the
+  // glyphs or fragment groups that found it, ink_lines.h), for a region read
+  // as nothing confident: five separate glyphs make an unsure region surely text, five
   // letters (bold ones touching) make a sure one over anatomy text of its
   // own ink; either is then unreadable text, filled.
   int baseline_glyphs = 0;

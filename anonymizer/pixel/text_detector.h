@@ -21,6 +21,7 @@ struct TextCandidate {
   double score = 0.0;  // 0..1, how text-like (see kSureText); detectors drop what is not
   Polarity polarity = Polarity::kUnknown;
   int ink = -1;        // the grey level most of its strokes share (-1: not known)
+  int ink_glyphs = 0;  // found by its ink alone (ink_lines.h): the glyphs of that ink along it
   bool sure() const { return score >= kSureText; }
 };
 

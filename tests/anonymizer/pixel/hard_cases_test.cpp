@@ -147,16 +147,18 @@ TEST_CASE("issue 8.1: serif over anatomy, bold text on MR, institution lines on 
   }
 }
 
-// Unfinished (reported, not failing the suite). Faint text over anatomy
-// (+3..10 display levels, DejaVu and Hershey faces, several places). The
-// flat-ink search (ink_lines.h) took seed 8 from 3 tokens read and 10 with
-// strokes kept to 0 read and 3 kept; other seeds still leave 0 to 2 read.
-// What remains: +3 levels, where the tissue's own levels touch the ink's,
-// and thin anti-aliased Hershey strokes, which have no single ink level.
-TEST_CASE("issue 8.1 (unfinished): low-contrast text ends unreadable" * doctest::may_fail()) {
-  const Tally t = Evaluate({"low-contrast"}, 8, 8);
-  MESSAGE(Summary(t));
-  CHECK(t.legible_before * 10 >= t.tokens * 6);
-  CHECK(t.read_after == 0);
-  CHECK(t.kept_strokes == 0);
+// Faint text over anatomy (+3..10 display levels, DejaVu and Hershey faces,
+// several places). Three corpora: seed 8 first showed it; in seeds 13 and
+// 23 the +3-level anti-aliased line, whose ink is also a level of the
+// white matter under it, is found only by its rows (ink_lines.h), and a
+// region the detector found over it with another ink must not hide it.
+TEST_CASE("issue 8.1: low-contrast text ends unreadable") {
+  for (unsigned seed : {8u, 13u, 23u}) {
+    CAPTURE(seed);
+    const Tally t = Evaluate({"low-contrast"}, 8, seed);
+    MESSAGE("seed " << seed << ": " << Summary(t));
+    CHECK(t.legible_before * 10 >= t.tokens * 5);
+    CHECK(t.read_after == 0);
+    CHECK(t.kept_strokes == 0);
+  }
 }

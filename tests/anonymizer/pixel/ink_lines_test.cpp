@@ -51,6 +51,33 @@ TEST_CASE("a line of one ink is found by its glyphs alone, at the brightest leve
   CHECK(FindInkLines(plain).empty());
 }
 
+// Smooth tissue (an averaged template: no noise) at 176 to 180, with a band
+// of white matter at exactly `wm` along rows 58 to 66, and bright fat at
+// the bottom.
+cv::Mat SmoothTissue(int rows, int cols, int wm) {
+  cv::Mat m(rows, cols, CV_8U);
+  for (int y = 0; y < rows; ++y)
+    for (int x = 0; x < cols; ++x)
+      m.at<uint8_t>(y, x) =
+          static_cast<uint8_t>(y >= 58 && y <= 66 ? wm : y >= 180 ? 240 : 176 + (x / 40 + y / 50) % 5);
+  return m;
+}
+
+TEST_CASE("faint text whose ink is also a level of the tissue it touches is found by its rows") {
+  // Text 3 levels above the tissue (183), whose lower half lies on white
+  // matter of that very level: every glyph is one blob with the band, so no
+  // glyph of the ink stands alone; its upper half's strokes still do.
+  const int ink = 183;
+  cv::Mat m = SmoothTissue(200, 360, ink);
+  cv::putText(m, "BELLACOVA LUCIEN", {20, 64}, cv::FONT_HERSHEY_DUPLEX, 0.8, cv::Scalar(ink), 1, cv::LINE_8);
+  bool found = false;
+  for (const InkLine& l : FindInkLines(m))
+    found = found || (l.ink == ink && l.box.y <= 54 && l.box.y + l.box.height >= 54 && l.box.width > 150 &&
+                      l.glyphs >= 5);
+  CHECK(found);
+  CHECK(FindInkLines(SmoothTissue(200, 360, ink)).empty());
+}
+
 TEST_CASE("a redacted line grows along its ink, and finds its block's other lines by it") {
   cv::Mat m = Tissue(200, 400, 3);
   Text(m, "MUSTERMANN ERIKA MARIA", {10, 40}, 255, 0.7, 2);

@@ -20,7 +20,7 @@ using namespace rwd::testing;
 
 TEST_CASE("issue 8.2: research.yaml changes no pixel of >= 300 real text-free slices") {
   TempDir tmp;
-  const std::vector<corpus::PlainObject> objects = corpus::WriteTextFree(tmp.File("plain"), std::getenv("RWD_TEXT_FREE_STRIDE") ? std::atoi(std::getenv("RWD_TEXT_FREE_STRIDE")) : 2);
+  const std::vector<corpus::PlainObject> objects = corpus::WriteTextFree(tmp.File("plain"), std::getenv("RWD_TEXT_FREE_STRIDE") ? std::atoi(std::getenv("RWD_TEXT_FREE_STRIDE")) : 1);
   auto profile = rules::LoadProfile(std::string(RWD_SOURCE_DIR) + "/profiles/research.yaml");
   REQUIRE(profile.ok());
   auto cleaner = anon::pixel::PixelCleaner::Create(profile->pixels);
