@@ -266,6 +266,10 @@ void SearchBothPolarities(const cv::Mat& image, const cv::Mat& luma, double scal
   for (int op : {cv::MORPH_TOPHAT, cv::MORPH_BLACKHAT}) {
     cv::morphologyEx(image, hat, op, kernel);
     cv::threshold(hat, mask, contrast, 255, cv::THRESH_BINARY);
+    // Three glyphs of the least height need that many stroke pixels: fewer
+    // (most frames of anatomy: edges between broad regions have no hat) and
+    // there is no line to trace.
+    if (cv::countNonZero(mask) < 3 * o.min_glyph_height) continue;
     const Polarity polarity = chroma ? Polarity::kUnknown : op == cv::MORPH_TOPHAT ? Polarity::kLight : Polarity::kDark;
     FindLines(Search{image, luma, polarity, hat, mask, o}, scale, out);
   }
