@@ -1,25 +1,56 @@
 #include "gateway/manifest_chain.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
 
 namespace rwd::gateway {
 
+namespace {
+
+// A JSON string as nlohmann's dump() writes it. The members of a line are
+// paths, hex digests, UIDs and times: printable ASCII without quotes or
+// backslashes, written as they are; anything else goes through nlohmann (which
+// escapes, and throws on invalid UTF-8, as it did when it wrote every line).
+void AppendJsonString(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += nlohmann::json(std::string(s)).dump();
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+}  // namespace
+
+// Written by hand (a run writes a line for every object it releases): the
+// same bytes as an nlohmann::ordered_json of these members would dump.
+std::string EntryContentAfterSeq(const ManifestEntry& e) {
+  std::string j;
+  j.reserve(400);
+  j += ",\"type\":\"object\",\"path\":";
+  AppendJsonString(j, e.path);  // before sha256: README's sed line relies on the order
+  j += ",\"sha256\":";
+  AppendJsonString(j, e.sha256);
+  j += ",\"size\":" + std::to_string(e.size) + ",\"study_uid\":";
+  AppendJsonString(j, e.study_uid);
+  j += ",\"series_uid\":";
+  AppendJsonString(j, e.series_uid);
+  j += ",\"sop_uid\":";
+  AppendJsonString(j, e.sop_uid);
+  j += ",\"profile_sha256\":";
+  AppendJsonString(j, e.profile_sha256);
+  j += ",\"run_id\":" + std::to_string(e.run_id) + ",\"time\":";
+  AppendJsonString(j, e.time);
+  j += '}';
+  return j;
+}
+
 std::string EntryContent(const ManifestEntry& e) {
-  nlohmann::ordered_json j;
-  j["seq"] = e.seq;
-  j["type"] = "object";
-  j["path"] = e.path;  // before sha256: README's sed line relies on the order
-  j["sha256"] = e.sha256;
-  j["size"] = e.size;
-  j["study_uid"] = e.study_uid;
-  j["series_uid"] = e.series_uid;
-  j["sop_uid"] = e.sop_uid;
-  j["profile_sha256"] = e.profile_sha256;
-  j["run_id"] = e.run_id;
-  j["time"] = e.time;
-  return j.dump();
+  return "{\"seq\":" + std::to_string(e.seq) + EntryContentAfterSeq(e);
 }
 
 std::optional<ManifestEntry> ParseEntryContent(std::string_view content) {

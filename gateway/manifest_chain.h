@@ -36,6 +36,9 @@ struct ManifestEntry {
 // The JSON content of an object line (no chain): deterministic, so that the
 // same entry always gives the same bytes (members in a fixed order).
 std::string EntryContent(const ManifestEntry& entry);
+// The same content from just after its first member ({"seq":N): what a line
+// holds before its place in the manifest is known.
+std::string EntryContentAfterSeq(const ManifestEntry& entry);
 // The entry an object line's content holds; nullopt when it is not one.
 std::optional<ManifestEntry> ParseEntryContent(std::string_view content);
 // The content of a run's final line, which closes its segment (the object

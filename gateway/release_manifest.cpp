@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -107,24 +108,37 @@ Status ReadIfExists(const std::string& path, std::string& out, bool& exists) {
 
 std::span<const uint8_t> Bytes(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
-// The segment file holds one object per line: its row id, a tab, the
-// entry as its line will hold it (seq still 0).
+// The segment file holds one object per line: its row id, a tab, its time,
+// a tab, then its content after the seq (EntryContentAfterSeq: JSON, so no
+// raw tab or newline), which is all a line needs once its seq is known.
 std::string SegmentLine(int64_t object_id, const ManifestEntry& e) {
-  return std::to_string(object_id) + "\t" + EntryContent(e) + "\n";
+  return std::to_string(object_id) + "\t" + e.time + "\t" + EntryContentAfterSeq(e) + "\n";
 }
 
-bool ParseSegmentLine(const std::string& line, int64_t& object_id, ManifestEntry& e) {
-  const size_t tab = line.find('\t');
-  if (tab == std::string::npos) return false;
-  auto parsed = ParseEntryContent(std::string_view(line).substr(tab + 1));
-  if (!parsed) return false;
-  try {
-    object_id = std::stoll(line.substr(0, tab));
-  } catch (const std::exception&) {
-    return false;
+struct SegmentLineView {
+  int64_t object_id = 0;
+  std::string_view time, after_seq;
+};
+bool ParseSegmentLine(std::string_view line, SegmentLineView& out) {
+  const size_t a = line.find('\t'), b = a == std::string_view::npos ? a : line.find('\t', a + 1);
+  if (b == std::string_view::npos) return false;
+  const auto [end, ec] = std::from_chars(line.data(), line.data() + a, out.object_id);
+  if (ec != std::errc() || end != line.data() + a) return false;
+  out.time = line.substr(a + 1, b - a - 1);
+  out.after_seq = line.substr(b + 1);
+  return !out.after_seq.empty() && out.after_seq.front() == ',' && out.after_seq.back() == '}';
+}
+
+// Calls `fn` for each line of the segment file at `path`, in order.
+Status ForEachSegmentLine(const std::string& path, const std::function<void(const SegmentLineView&)>& fn) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError(path, "cannot read");
+  SegmentLineView v;
+  for (std::string line; std::getline(in, line);) {
+    if (!ParseSegmentLine(line, v)) return Status::Error(ErrorCode::kIoError, path + ": a line cannot be read back");
+    fn(v);
   }
-  e = std::move(*parsed);
-  return true;
+  return Status::Ok();
 }
 
 // The chain value and seq of the manifest's last line, which must be a final line.
@@ -201,6 +215,8 @@ Status ReleaseManifest::Append(int64_t object_id, ManifestEntry e) {
   if (e.run_id == 0) e.run_id = run_id_;
   if (e.profile_sha256.empty()) e.profile_sha256 = profile_sha256_;
   if (e.time.empty()) e.time = UtcNow();
+  if (e.time.find_first_of("\t\n") != std::string::npos)
+    return Status::Error(ErrorCode::kInvalidArgument, "manifest time is not a UTC time");
   const std::string line = SegmentLine(object_id, e);
   for (size_t done = 0; done < line.size();) {
     const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
@@ -212,21 +228,7 @@ Status ReleaseManifest::Append(int64_t object_id, ManifestEntry e) {
   return Status::Ok();
 }
 
-Status ReleaseManifest::ForEachSegmentLine(const std::function<Status(int64_t, ManifestEntry&)>& fn) {
-  std::ifstream in(segment_path_, std::ios::binary);
-  if (!in) return IoError(segment_path_, "cannot read");
-  for (std::string line; std::getline(in, line);) {
-    int64_t object_id = 0;
-    ManifestEntry e;
-    if (!ParseSegmentLine(line, object_id, e))
-      return Status::Error(ErrorCode::kIoError, segment_path_ + ": a line cannot be read back");
-    Status s = fn(object_id, e);
-    if (!s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-Result<ReleaseManifest::Written> ReleaseManifest::WriteManifest() {
+Status ReleaseManifest::WriteManifest(std::vector<Recorded>* recorded) {
   const std::string manifest_path = (fs::path(root_) / kManifestFile).string();
   const std::string sig_path = (fs::path(root_) / kManifestSignatureFile).string();
   const std::string pub_path = (fs::path(root_) / kManifestPublicKeyFile).string();
@@ -236,8 +238,7 @@ Result<ReleaseManifest::Written> ReleaseManifest::WriteManifest() {
   bool exists = false, sig_exists = false;
   Status s = ReadIfExists(manifest_path, text, exists);
   if (!s.ok()) return s;
-  Written w;
-  w.chain_before = std::string(kChainGenesis);
+  std::string chain(kChainGenesis);
   int64_t seq = 0;
   if (exists) {
     // Never extend (and so re-sign) what this key did not sign.
@@ -259,18 +260,18 @@ Result<ReleaseManifest::Written> ReleaseManifest::WriteManifest() {
                                " in the release folder does not verify with this work dir's signing key (edited, or "
                                "signed by another key): not extended. Check it with `rwdgate verify`, then move "
                                "manifest.jsonl and manifest.sig aside to start a new one");
-    s = LastLine(text, w.chain_before, seq);
+    s = LastLine(text, chain, seq);
     if (!s.ok()) return s;
   }
-  w.first_seq = seq + 1;
-  std::string chain = w.chain_before;
-  s = ForEachSegmentLine([&](int64_t, ManifestEntry& e) {
-    e.seq = ++seq;
-    const std::string content = EntryContent(e);
+  if (recorded) recorded->reserve(static_cast<size_t>(count_));
+  s = ForEachSegmentLine(segment_path_, [&](const SegmentLineView& v) {
+    ++seq;
+    std::string content = "{\"seq\":" + std::to_string(seq);
+    content += v.after_seq;
     chain = ChainNext(chain, content);
     text += WithChain(content, chain);
     text += '\n';
-    return Status::Ok();
+    if (recorded) recorded->push_back({v.object_id, ManifestLine{seq, chain, std::string(v.time)}});
   });
   if (!s.ok()) return s;
   const std::string end = EndContent(seq + 1, count_, run_id_, chain);
@@ -290,7 +291,7 @@ Result<ReleaseManifest::Written> ReleaseManifest::WriteManifest() {
     ::fsync(dfd);
     ::close(dfd);
   }
-  return w;
+  return Status::Ok();
 }
 
 Status ReleaseManifest::Finish(const LineSink& recorded) {
@@ -301,23 +302,16 @@ Status ReleaseManifest::Finish(const LineSink& recorded) {
     DropSegment();
     return Status::Ok();
   }
-  Written w;
+  std::vector<Recorded> lines;
   {
     FolderLock folder(root_);
     if (!folder.held()) return IoError(root_, "cannot lock the release folder");
-    auto written = WriteManifest();
-    if (!written.ok()) return written.status();
-    w = *written;
+    Status written = WriteManifest(recorded ? &lines : nullptr);
+    if (!written.ok()) return written;
   }
-  if (recorded) {
-    // The same lines again, now that they are on disk: the rows follow the file.
-    int64_t seq = w.first_seq - 1;
-    std::string chain = w.chain_before;
-    Status s = ForEachSegmentLine([&](int64_t object_id, ManifestEntry& e) {
-      e.seq = ++seq;
-      chain = ChainNext(chain, EntryContent(e));
-      return recorded(object_id, ManifestLine{e.seq, chain, e.time});
-    });
+  // The rows follow the file, now that it is on disk.
+  for (const Recorded& r : lines) {
+    Status s = recorded(r.object_id, r.line);
     if (!s.ok()) return s;
   }
   DropSegment();

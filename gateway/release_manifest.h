@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "gateway/manifest_chain.h"
@@ -72,12 +73,12 @@ class ReleaseManifest {
 
  private:
   ReleaseManifest() = default;
-  struct Written {
-    int64_t first_seq = 0;
-    std::string chain_before;
+  struct Recorded {
+    int64_t object_id;
+    ManifestLine line;
   };
-  Result<Written> WriteManifest();  // REQUIRES: mu_ held
-  Status ForEachSegmentLine(const std::function<Status(int64_t, ManifestEntry&)>& fn);
+  // REQUIRES: mu_ held. The lines written, in order, into `recorded` when set.
+  Status WriteManifest(std::vector<Recorded>* recorded);
   void DropSegment();
 
   mutable std::mutex mu_;

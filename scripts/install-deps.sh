@@ -16,6 +16,7 @@ BUILD_PKGS=(
   libopencv-dev                  # image work (pixels, deface, QC)
   libtesseract-dev tesseract-ocr tesseract-ocr-eng libleptonica-dev
   libopenjp2-7-dev               # JPEG 2000 decode
+  libjpeg62-turbo-dev libpng-dev # report thumbnails (JPEG), defacing renderings (PNG)
   libicu-dev                     # Japanese ISO 2022 text (JIS X 0208/0212)
   zlib1g-dev                     # NIfTI test volumes (ch2.nii.gz)
   libcurl4-nss-dev               # STOW-RS release (gateway/release); any libcurl4-*-dev flavour works

@@ -1,10 +1,11 @@
 #include "anonymizer/deface/face_render.h"
 
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
 #include <cmath>
+
+#include "anonymizer/image_encoding.h"
 
 namespace rwd::deface {
 namespace {
@@ -67,9 +68,8 @@ std::vector<uint8_t> DepthMapPng(const DepthMap& m) {
       const float d = m.at(u, v);
       if (d >= 0) img.at<uint8_t>(v, u) = static_cast<uint8_t>(255.0f - 205.0f * (d - lo) / range);
     }
-  std::vector<uint8_t> png;
-  cv::imencode(".png", img, png);
-  return png;
+  auto png = anon::EncodePng(img);
+  return png.ok() ? std::move(png).value() : std::vector<uint8_t>{};
 }
 
 }  // namespace rwd::deface

@@ -2,7 +2,7 @@
 // Orthographic depth maps of the head surface (the iso-surface at `level`)
 // rendered from the working grid: what a face-recognition system would be
 // shown. Used by the verification gate (surface residual in the face zone)
-// and for the cohort report (PNG, OpenCV imgcodecs).
+// and for the cohort report (PNG, anonymizer/image_encoding).
 #include <cstdint>
 #include <vector>
 

@@ -5,6 +5,8 @@
 #include <limits>
 #include <opencv2/imgproc.hpp>
 
+#include "anonymizer/pixel/display_window.h"
+
 namespace rwd::anon::pixel {
 namespace {
 
@@ -63,8 +65,9 @@ Window PercentileWindow(const std::vector<uint32_t>& hist, int64_t first, size_t
   return {first + static_cast<int64_t>(b_lo), first + static_cast<int64_t>(b_hi)};
 }
 
-// Up to 16 bits: one histogram pass, one look-up pass, over indices
-// (value - first) of the stored bits.
+// Up to 16 bits: the window from a histogram of the stored values, then
+// every sample through it (display_window.h; it replaced a table of 2^bits
+// entries, 65,536 divisions to build for 16 bits stored).
 template <bool kSigned>
 void Display16(const uint16_t* samples, size_t n, size_t cols, int bits, uint8_t* dst) {
   const int shift = 32 - bits;
@@ -76,24 +79,16 @@ void Display16(const uint16_t* samples, size_t n, size_t cols, int bits, uint8_t
     return raw & mask;
   };
   thread_local std::vector<uint32_t> hist;
-  thread_local std::vector<uint8_t> lut;
   hist.assign(size_t{1} << bits, 0);
   // The window from every other sample of every other row is the same
-  // window for any image worth looking at, at a quarter of the cost; the
-  // table below still covers every value.
+  // window for any image worth looking at, at a quarter of the cost.
   const int rows = static_cast<int>(n / cols), step = n >= 65536 ? 2 : 1;
   size_t counted = 0;
   for (int y = 0; y < rows; y += step)
     for (size_t x = 0, row = static_cast<size_t>(y) * cols; x < cols; x += step, ++counted)
       ++hist[index(samples[row + x])];
   const Window w = PercentileWindow(hist, first, counted);
-  lut.resize(hist.size());
-  const int64_t span = std::max<int64_t>(1, w.hi - w.lo);
-  for (size_t i = 0; i < lut.size(); ++i) {
-    const int64_t v = std::clamp(first + static_cast<int64_t>(i), w.lo, w.hi);
-    lut[i] = static_cast<uint8_t>(((v - w.lo) * 255 + span / 2) / span);
-  }
-  for (size_t i = 0; i < n; ++i) dst[i] = lut[index(samples[i])];
+  WindowSamples16(samples, n, bits, kSigned, static_cast<int32_t>(w.lo), static_cast<int32_t>(w.hi), dst);
 }
 
 // 32-bit samples (dose maps and the like): min-max scaled histogram.

@@ -311,8 +311,9 @@ double NoiseLevel(const cv::Mat& grey) {
 // (step edges, one ink, a clean line's surroundings), and what it says by
 // reading it.
 void SearchFaint(const cv::Mat& luma, const MorphologyTextOptions& o, std::vector<Found>* out) {
+  if (o.faint_contrast <= 0) return;  // before the noise: measuring it is a pass over half the frame
   const int contrast = std::max(o.faint_contrast, static_cast<int>(std::ceil(3.0 * NoiseLevel(luma))));
-  if (o.faint_contrast <= 0 || contrast >= o.contrast) return;
+  if (contrast >= o.contrast) return;
   const size_t first = out->size();
   SearchBothPolarities(luma, luma, 1.0, o, contrast, out);
   // Its shape alone does not make a faint line sure: anatomy at that

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <optional>
 #include <string>
 
+#include "anonymizer/image_encoding.h"
 #include "anonymizer/pixel/frame_image.h"
 #include "core/pixel_data.h"
 #include "core/strings.h"
@@ -103,14 +103,7 @@ Result<std::vector<uint8_t>> RenderThumbnail(const DicomFile& file, const Thumbn
                      std::max(2, static_cast<int>(b.height * scale + 0.5)));
     cv::rectangle(bgr, r, cv::Scalar(0, 0, 255), 1);
   }
-  std::vector<uint8_t> jpeg;
-  try {
-    if (!cv::imencode(".jpg", bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpeg_quality, 0, 100)}))
-      return Status::Error(ErrorCode::kInternal, "thumbnail: JPEG encoding failed");
-  } catch (const cv::Exception&) {
-    return Status::Error(ErrorCode::kInternal, "thumbnail: JPEG encoding failed");
-  }
-  return jpeg;
+  return EncodeJpeg(bgr, options.jpeg_quality);
 }
 
 }  // namespace rwd::anon::pixel

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/crypto.h"
@@ -220,4 +221,43 @@ TEST_CASE("manifest: a second run appends its segment; the chain runs on; a path
     CHECK((*m)->Finish().code() == ErrorCode::kUnsafe);
     CHECK(ReadText(root + "/manifest.jsonl") == edited);
   }
+}
+
+TEST_CASE("manifest: an object line's content is the bytes a JSON library writes for it, so older manifests verify") {
+  // EntryContent is written by hand for speed; lines written before (by
+  // nlohmann::ordered_json) are compared with it by `rwdgate verify`.
+  auto library = [](const ManifestEntry& e) {
+    nlohmann::ordered_json j;
+    j["seq"] = e.seq;
+    j["type"] = "object";
+    j["path"] = e.path;
+    j["sha256"] = e.sha256;
+    j["size"] = e.size;
+    j["study_uid"] = e.study_uid;
+    j["series_uid"] = e.series_uid;
+    j["sop_uid"] = e.sop_uid;
+    j["profile_sha256"] = e.profile_sha256;
+    j["run_id"] = e.run_id;
+    j["time"] = e.time;
+    return j.dump();
+  };
+  ManifestEntry e;
+  e.path = "RWDX/2.25.1/2.25.2/2.25.3.dcm";
+  e.sha256 = std::string(64, 'a');
+  e.size = 18446744073709551615ull;
+  e.study_uid = "2.25.1";
+  e.series_uid = "2.25.2";
+  e.sop_uid = "1.2.840.10008.5.1.4.1.1.2";
+  e.profile_sha256 = std::string(64, '0');
+  e.run_id = 42;
+  e.time = "2026-12-03T00:00:00Z";
+  e.seq = 7;
+  CHECK(EntryContent(e) == library(e));
+  // Values a JSON writer must escape (never in a real line: paths and UIDs
+  // are checked) still come out as the library writes them.
+  e.sop_uid = "quote\" back\\slash tab\t nl\n \x01 \xc3\xa9";
+  e.study_uid = "";
+  e.seq = 0;
+  CHECK(EntryContent(e) == library(e));
+  CHECK(EntryContent(e) == "{\"seq\":0" + EntryContentAfterSeq(e));
 }

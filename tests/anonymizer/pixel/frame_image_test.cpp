@@ -5,6 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <random>
+#include <vector>
+
+#include "anonymizer/pixel/display_window.h"
 
 #include "core/dicom_file.h"
 #include "tests/core/dicom_test_files.h"
@@ -141,4 +145,49 @@ TEST_CASE("bits above the high bit (a hidden overlay plane) are found and cleare
       const int64_t v = Sample16(*twelve, 0, x, y);
       CHECK((v >= -2048 && v <= 2047));
     }
+}
+
+TEST_CASE("the display window maps every sample exactly as its formula says, vectorised or not") {
+  // The formula the detector's grey levels are defined by (display_window.h).
+  auto expected = [](uint16_t raw, int bits, bool is_signed, int32_t lo, int32_t hi) {
+    const int shift = 32 - bits;
+    int32_t v = is_signed ? static_cast<int32_t>(uint32_t{raw} << shift) >> shift
+                          : static_cast<int32_t>(raw & ((1u << bits) - 1));
+    v = std::min(std::max(v, lo), hi);
+    const int64_t span = std::max<int32_t>(1, hi - lo);
+    return static_cast<uint8_t>(((v - lo) * int64_t{255} + span / 2) / span);
+  };
+  std::mt19937 rng(7);
+  struct Case {
+    int bits;
+    bool is_signed;
+  };
+  int windows = 0;
+  for (const Case c : {Case{12, false}, Case{16, false}, Case{16, true}, Case{12, true}, Case{10, false}, Case{8, true}}) {
+    const int64_t first = c.is_signed ? -(int64_t{1} << (c.bits - 1)) : 0, last = first + (int64_t{1} << c.bits) - 1;
+    // Every raw 16-bit pattern (bits above bits_stored set too: a hidden
+    // overlay plane must not change the value), then an odd count for the tail.
+    std::vector<uint16_t> samples(65536 + 37);
+    for (size_t i = 0; i < samples.size(); ++i) samples[i] = static_cast<uint16_t>(i * 40503u);
+    std::vector<uint8_t> fast(samples.size()), slow(samples.size());
+    for (int k = 0; k < 40; ++k, ++windows) {
+      std::uniform_int_distribution<int64_t> pick(first, last);
+      int64_t lo = pick(rng), hi = pick(rng);
+      if (lo > hi) std::swap(lo, hi);
+      if (k == 0) lo = first, hi = last;         // the widest window
+      if (k == 1) hi = lo;                       // a flat frame
+      if (k == 2) hi = std::min(last, lo + 1);   // two levels
+      WindowSamples16(samples.data(), samples.size(), c.bits, c.is_signed, static_cast<int32_t>(lo),
+                      static_cast<int32_t>(hi), fast.data());
+      detail::WindowSamples16Scalar(samples.data(), samples.size(), c.bits, c.is_signed, static_cast<int32_t>(lo),
+                                    static_cast<int32_t>(hi), slow.data());
+      size_t wrong = 0;
+      for (size_t i = 0; i < samples.size(); ++i)
+        wrong += fast[i] != expected(samples[i], c.bits, c.is_signed, static_cast<int32_t>(lo), static_cast<int32_t>(hi)) ||
+                 slow[i] != fast[i];
+      CHECK_MESSAGE(wrong == 0, "bits " << c.bits << (c.is_signed ? " signed" : " unsigned") << " window [" << lo << ", "
+                                        << hi << "]");
+    }
+  }
+  CHECK(windows == 240);
 }

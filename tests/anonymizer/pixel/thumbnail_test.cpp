@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "anonymizer/image_encoding.h"
 #include "core/dicom_file.h"
 #include "tests/support/test_support.h"
 
@@ -91,4 +92,30 @@ TEST_CASE("boxes are outlined in red, scaled with the image") {
   o.outline.clear();
   const cv::Vec3b outside = Render(ct, o, cv::IMREAD_COLOR).at<cv::Vec3b>(16, 30);
   CHECK(std::abs(outside[2] - outside[1]) < 30);  // grey without the box
+}
+
+TEST_CASE("the encoders write what an independent decoder reads back: PNG exactly, JPEG closely") {
+  cv::Mat grey(37, 53, CV_8UC1);  // odd sizes: no row padding assumed
+  for (int y = 0; y < grey.rows; ++y)
+    for (int x = 0; x < grey.cols; ++x) grey.at<uint8_t>(y, x) = static_cast<uint8_t>((x * 7 + y * 13) % 256);
+  auto png = anon::EncodePng(grey);
+  REQUIRE(png.ok());
+  const cv::Mat back = cv::imdecode(*png, cv::IMREAD_UNCHANGED);
+  REQUIRE(back.type() == CV_8UC1);
+  CHECK(cv::countNonZero(back != grey) == 0);
+  // A region of interest (rows not contiguous) encodes as itself.
+  auto roi = anon::EncodePng(grey(cv::Rect(3, 2, 20, 10)));
+  REQUIRE(roi.ok());
+  CHECK(cv::countNonZero(cv::imdecode(*roi, cv::IMREAD_UNCHANGED) != grey(cv::Rect(3, 2, 20, 10))) == 0);
+
+  cv::Mat bgr(40, 60, CV_8UC3, cv::Scalar(200, 30, 10));  // blue in OpenCV's order
+  auto jpeg = anon::EncodeJpeg(bgr, 90);
+  REQUIRE(jpeg.ok());
+  const cv::Mat colour = cv::imdecode(*jpeg, cv::IMREAD_COLOR);
+  REQUIRE(colour.size() == bgr.size());
+  const cv::Vec3b mid = colour.at<cv::Vec3b>(20, 30);
+  CHECK(std::abs(mid[0] - 200) < 8);
+  CHECK(std::abs(mid[2] - 10) < 8);
+  CHECK_FALSE(anon::EncodeJpeg(cv::Mat(), 90).ok());
+  CHECK_FALSE(anon::EncodePng(bgr).ok());
 }
