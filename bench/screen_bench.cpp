@@ -4,7 +4,7 @@
 // thread, timed by the thread's CPU clock (steadier than wall time on a
 // machine others share):
 //   parse      the header-only parse identify does anyway (pixels deferred)
-//   decode     PixelData::Decode of the deferred pixel bytes
+//   decode     PixelData::DecodeView of the deferred pixel bytes (in place)
 //   display    DisplayImage (16-bit -> 8-bit window)
 //   detect     MorphologyTextDetector::Detect on the display image
 //   screen     PixelScreener::Screen on the deferred file (decode + display +
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
       if (!f.ok() || !f->pixel_data_deferred()) return std::fprintf(stderr, "not on the fast path\n"), 1;
       parse.push_back(CpuMs() - t);
       t = CpuMs();
-      auto px = PixelData::Decode(*f);
+      auto px = PixelData::DecodeView(*f);
       if (!px.ok()) return std::fprintf(stderr, "%s\n", px.status().message().c_str()), 1;
       decode.push_back(CpuMs() - t);
       t = CpuMs();

@@ -247,7 +247,16 @@ struct PixelData::Impl {
   PaletteLut palette;
   std::string ts_uid;
   std::vector<uint8_t> data;
+  // DecodeView: the frames read in place from the file's buffer (data empty)
+  // until a caller asks for them writable.
+  std::span<const uint8_t> borrowed;
 
+  const uint8_t* bytes() const { return borrowed.empty() ? data.data() : borrowed.data(); }
+  void Own() {
+    if (borrowed.empty()) return;
+    data.assign(borrowed.begin(), borrowed.end());
+    borrowed = {};
+  }
   size_t bps() const { return static_cast<size_t>(bits_allocated / 8); }
   size_t frame_size() const { return static_cast<size_t>(rows) * columns * spp * bps(); }
 };
@@ -271,10 +280,11 @@ bool PixelData::layout_converted() const { return impl_->converted; }
 size_t PixelData::bytes_per_sample() const { return impl_->bps(); }
 size_t PixelData::frame_size() const { return impl_->frame_size(); }
 std::span<uint8_t> PixelData::frame(int i) {
+  impl_->Own();
   return {impl_->data.data() + static_cast<size_t>(i) * impl_->frame_size(), impl_->frame_size()};
 }
 std::span<const uint8_t> PixelData::frame(int i) const {
-  return {impl_->data.data() + static_cast<size_t>(i) * impl_->frame_size(), impl_->frame_size()};
+  return {impl_->bytes() + static_cast<size_t>(i) * impl_->frame_size(), impl_->frame_size()};
 }
 
 bool PixelData::Present(const DicomFile& file) {
@@ -389,7 +399,10 @@ Status ReadDeferredElement(std::span<const uint8_t> tail, E_TransferSyntax xfer,
 
 }  // namespace
 
-Result<PixelData> PixelData::Decode(const DicomFile& file) {
+Result<PixelData> PixelData::Decode(const DicomFile& file) { return DecodeImpl(file, false); }
+Result<PixelData> PixelData::DecodeView(const DicomFile& file) { return DecodeImpl(file, true); }
+
+Result<PixelData> PixelData::DecodeImpl(const DicomFile& file, bool in_place) {
   RegisterCodecs();
   const DicomFile::Impl& f = *file.impl_;
   DcmDataset* ds = const_cast<DcmFileFormat&>(f.ff).getDataset();
@@ -433,6 +446,27 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
   OFString pi_text;
   ds->findAndGetOFString(DCM_PhotometricInterpretation, pi_text);
   std::string pi = Trimmed(pi_text);
+  // Layout: everything becomes colour-by-pixel RGB or monochrome/palette.
+  auto set_color_model = [&]() -> Status {
+    if (pi == "MONOCHROME1")
+      m.model = ColorModel::kMonochrome1;
+    else if (pi == "MONOCHROME2")
+      m.model = ColorModel::kMonochrome2;
+    else if (pi == "PALETTE COLOR")
+      m.model = ColorModel::kPaletteColor;
+    else if (pi == "RGB" || pi == "YBR_FULL" || pi == "YBR_FULL_422")
+      m.model = ColorModel::kRgb;
+    else
+      return Unsupported(ts, "PhotometricInterpretation (0028,0004) not supported");
+    if ((m.model == ColorModel::kRgb) != (m.spp == 3))
+      return Invalid("PhotometricInterpretation does not match SamplesPerPixel");
+    if (m.model == ColorModel::kPaletteColor) {
+      Status s = ReadPalette(ds, &m.palette);
+      if (!s.ok()) return s;
+    }
+    if (pi != Trimmed(pi_text)) m.converted = true;
+    return Status::Ok();
+  };
 
   if (m.rows <= 0 || m.columns <= 0) return Invalid("Rows or Columns missing or zero");
   if (m.spp != 1 && m.spp != 3) return Unsupported(ts, "SamplesPerPixel " + std::to_string(m.spp) + " not supported");
@@ -494,6 +528,16 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
     } else if (!NativeBytes(px, &bytes, &size)) {
       return Invalid("Pixel Data unreadable");
     }
+    // Samples laid out as the buffer keeps them: read in place when asked.
+    const bool as_stored = ba != 1 && pi != "YBR_FULL_422" && pi != "YBR_FULL" && !(m.spp == 3 && planar == 1) &&
+                           !(dx.isBigEndian() && ba == 32);
+    // (Not from `deferred`, a dataset of this function's: its bytes end with it.)
+    if (in_place && as_stored && ds != &deferred && size >= fsize * static_cast<size_t>(m.frames)) {
+      m.borrowed = std::span<const uint8_t>(bytes, fsize * static_cast<size_t>(m.frames));
+      Status model = set_color_model();
+      if (!model.ok()) return model;
+      return PixelData(std::move(impl));
+    }
     raw.assign(bytes, bytes + size);
     if (dx.isBigEndian() && ba == 32) {
       // DCMTK swaps OW per 16-bit word; a big-endian 32-bit sample also has
@@ -505,24 +549,7 @@ Result<PixelData> PixelData::Decode(const DicomFile& file) {
     }
   }
 
-  // Layout: everything becomes colour-by-pixel RGB or monochrome/palette.
-  if (pi == "MONOCHROME1")
-    m.model = ColorModel::kMonochrome1;
-  else if (pi == "MONOCHROME2")
-    m.model = ColorModel::kMonochrome2;
-  else if (pi == "PALETTE COLOR")
-    m.model = ColorModel::kPaletteColor;
-  else if (pi == "RGB" || pi == "YBR_FULL" || pi == "YBR_FULL_422")
-    m.model = ColorModel::kRgb;
-  else
-    return Unsupported(ts, "PhotometricInterpretation (0028,0004) not supported");
-  if ((m.model == ColorModel::kRgb) != (m.spp == 3))
-    return Invalid("PhotometricInterpretation does not match SamplesPerPixel");
-  if (m.model == ColorModel::kPaletteColor) {
-    Status s = ReadPalette(ds, &m.palette);
-    if (!s.ok()) return s;
-  }
-  if (pi != Trimmed(pi_text)) m.converted = true;
+  if (Status model = set_color_model(); !model.ok()) return model;
 
   if (ba == 1) {
     // PS3.5 8.1.1: bits packed from the least significant bit, frames not
@@ -581,12 +608,17 @@ Status PixelData::WriteTo(DicomFile& file) const {
   DcmPixelData* px = FindPixelData(ds);
   if (!px) return Invalid("no Pixel Data (7FE0,0010) to write into");
 
-  std::vector<uint8_t> packed;
+  std::vector<uint8_t> owned;
   const std::vector<uint8_t>* out = &m.data;
+  if (!m.borrowed.empty()) {
+    owned.assign(m.borrowed.begin(), m.borrowed.end());
+    out = &owned;
+  }
+  std::vector<uint8_t> packed;
   if (m.stored_bits_allocated == 1) {
-    packed.assign((m.data.size() + 7) / 8, 0);
-    for (size_t i = 0; i < m.data.size(); ++i)
-      if (m.data[i] & 1) packed[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+    packed.assign((out->size() + 7) / 8, 0);
+    for (size_t i = 0; i < out->size(); ++i)
+      if ((*out)[i] & 1) packed[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
     out = &packed;
   }
   std::vector<uint8_t> padded;

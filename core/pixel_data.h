@@ -53,6 +53,11 @@ class PixelData {
   // transfer syntax, a layout it does not handle, or the codec failed); the
   // message names the transfer syntax and what failed, never a value.
   static Result<PixelData> Decode(const DicomFile& file);
+  // As Decode, but native pixels stored as the buffer keeps them (the usual
+  // uncompressed CT and MR) are read in place, not copied: the result must
+  // not outlive `file` or a change to its Pixel Data. The non-const frame()
+  // copies them first. For looking, not cleaning (the screener).
+  static Result<PixelData> DecodeView(const DicomFile& file);
 
   PixelData(PixelData&&) noexcept;
   PixelData& operator=(PixelData&&) noexcept;
@@ -87,6 +92,7 @@ class PixelData {
  private:
   struct Impl;
   explicit PixelData(std::unique_ptr<Impl> impl);
+  static Result<PixelData> DecodeImpl(const DicomFile& file, bool in_place);
   std::unique_ptr<Impl> impl_;
 };
 

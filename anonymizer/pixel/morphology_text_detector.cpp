@@ -280,12 +280,15 @@ void SearchBothPolarities(const cv::Mat& image, const cv::Mat& luma, double scal
 void SearchScales(const cv::Mat& image, const cv::Mat& luma, const MorphologyTextOptions& o, std::vector<Found>* out) {
   SearchBothPolarities(image, luma, 1.0, o, o.contrast, out);
   if (image.rows >= 4 * o.min_glyph_height && image.cols >= 4 * o.min_glyph_height) {
+    // 2x2 means (a quarter of pyrDown's Gaussian cost; strokes wider than
+    // the window are what this scale is for, and they survive either).
+    const cv::Size half_size((image.cols + 1) / 2, (image.rows + 1) / 2);
     cv::Mat half_image, half_luma;
-    cv::pyrDown(image, half_image);
+    cv::resize(image, half_image, half_size, 0, 0, cv::INTER_AREA);
     if (image.data == luma.data)
       half_luma = half_image;
     else
-      cv::pyrDown(luma, half_luma);
+      cv::resize(luma, half_luma, half_size, 0, 0, cv::INTER_AREA);
     SearchBothPolarities(half_image, half_luma, 2.0, o, o.contrast, out);
   }
 }

@@ -22,7 +22,7 @@ Result<ScreenReport> PixelScreener::Screen(const DicomFile& file, const HeaderVa
   if (!PixelData::Present(file)) return report;
   report.has_pixels = true;
   try {
-    auto pixels = PixelData::Decode(file);
+    auto pixels = PixelData::DecodeView(file);
     if (!pixels.ok()) return pixels.status();
     const bool anatomy = AnatomyMayLookLikeText(header);
     for (int f = 0; f < pixels->frames() && !report.text_found(); ++f) {

@@ -279,3 +279,46 @@ TEST_CASE("pixels deferred by the header-only parse decode to exactly the pixels
   CHECK(deferred >= 12);  // most of these end with their Pixel Data
   CHECK(native >= 5);     // the uncompressed ones take the no-parse path
 }
+
+TEST_CASE("pixels read in place (DecodeView) are the decoded pixels; writing to them copies first") {
+  // The screener looks at uncompressed frames where they lie in the file's
+  // buffer. Every layout gives what Decode gives, from a full or a
+  // header-only parse; a writable frame is a copy the file does not see.
+  ParseOptions defer;
+  defer.defer_pixel_data = true;
+  int checked = 0;
+  for (const std::string& path :
+       {Pydicom("CT_small.dcm"), Pydicom("MR_small.dcm"), Pydicom("MR_small_implicit.dcm"),
+        Pydicom("MR_small_bigendian.dcm"), Pydicom("MR_small_RLE.dcm"), Pydicom("rtdose.dcm"), Pydicom("liver_1frame.dcm"),
+        Pydicom("SC_rgb_rle_16bit_2frame.dcm"), Pydicom("SC_ybr_full_422_uncompressed.dcm"), Pydicom("JPEG2000.dcm"),
+        Octave("US-PAL-8-10x-echo.dcm"), Octave("CT-MONO2-16-ankle.dcm")}) {
+    for (bool deferred : {false, true}) {
+      CAPTURE(path);
+      CAPTURE(deferred);
+      const std::vector<uint8_t> bytes = ReadBytes(path);
+      auto file = deferred ? DicomFile::Parse(bytes, defer) : DicomFile::Parse(bytes);
+      REQUIRE(file.ok());
+      const PixelData whole = DecodeFile(path);
+      auto view = PixelData::DecodeView(*file);
+      REQUIRE(view.ok());
+      CHECK(view->rows() == whole.rows());
+      CHECK(view->frames() == whole.frames());
+      CHECK(view->color_model() == whole.color_model());
+      CHECK(view->layout_converted() == whole.layout_converted());
+      CHECK(AllFrames(*view) == AllFrames(whole));
+      ++checked;
+    }
+  }
+  CHECK(checked == 24);
+  // Writable frames: the change is the copy's; the file's pixels stay.
+  DicomFile file = LoadDicom(Pydicom("CT_small.dcm"));
+  auto view = PixelData::DecodeView(file);
+  REQUIRE(view.ok());
+  const std::vector<uint8_t> before = AllFrames(*view);
+  std::memset(view->frame(0).data(), 0x5A, 64);
+  CHECK(AllFrames(*view) != before);
+  CHECK(AllFrames(DecodeOk(file, "CT_small.dcm after")) == before);
+  // And written back, the change is in the file.
+  REQUIRE(view->WriteTo(file).ok());
+  CHECK(AllFrames(DecodeOk(file, "CT_small.dcm written")) == AllFrames(*view));
+}
