@@ -11,6 +11,7 @@
 #include "anonymizer/pixel/ink_extent.h"
 #include "anonymizer/pixel/ink_lines.h"
 #include "anonymizer/pixel/morphology_text_detector.h"
+#include "anonymizer/pixel/opencv_threads.h"
 #include "anonymizer/pixel/phi_text_matcher.h"
 #include "anonymizer/pixel/redaction_policy.h"
 #include "anonymizer/pixel/tesseract_text_reader.h"
@@ -225,8 +226,7 @@ struct PixelCleaner::Impl {
 };
 
 Result<std::unique_ptr<PixelCleaner>> PixelCleaner::Create(const rules::PixelsConfig& config) {
-  // Workers parallelise across objects; OpenCV's own threads would compete.
-  cv::setNumThreads(1);
+  UseOneOpenCvThread();
   std::unique_ptr<TextReader> reader;
   if (config.burned_in != rules::BurnedInMode::kQuarantineAtRisk) {
     auto tesseract = TesseractTextReader::Create();

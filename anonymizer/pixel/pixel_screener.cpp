@@ -1,19 +1,16 @@
 #include "anonymizer/pixel/pixel_screener.h"
 
-#include <opencv2/core/utility.hpp>
-
 #include "anonymizer/pixel/anatomy_context.h"
 #include "anonymizer/pixel/frame_image.h"
 #include "anonymizer/pixel/morphology_text_detector.h"
+#include "anonymizer/pixel/opencv_threads.h"
 #include "core/pixel_data.h"
 
 namespace rwd::anon::pixel {
 
-// Workers parallelise across objects; OpenCV's own threads would compete
-// (and wake for every morphology call: a tenth of screening's CPU time).
 PixelScreener::PixelScreener() : PixelScreener(std::make_unique<MorphologyTextDetector>()) {}
 PixelScreener::PixelScreener(std::unique_ptr<TextDetector> detector) : detector_(std::move(detector)) {
-  cv::setNumThreads(1);
+  UseOneOpenCvThread();
 }
 PixelScreener::~PixelScreener() = default;
 

@@ -6,12 +6,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <deque>
+#include <thread>
 #include <opencv2/imgproc.hpp>
 
 #include "anonymizer/phi_terms.h"
 #include "anonymizer/pixel/frame_image.h"
+#include "anonymizer/pixel/pixel_screener.h"
 #include "anonymizer/pixel/tesseract_text_reader.h"
 #include "core/pixel_data.h"
 #include "tests/anonymizer/pixel/read_back.h"
@@ -256,4 +259,22 @@ TEST_CASE("the OCR engine is there when a redacting profile needs it") {
   auto missing = TesseractTextReader::Create("/nonexistent/tessdata");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().find("/nonexistent/tessdata") != std::string::npos);
+}
+
+// Every worker builds its own cleaner and screener when its first object
+// arrives, so they are built at the same moment; setting OpenCV's thread
+// count in each of them raced inside TBB (a crash one run in twelve).
+TEST_CASE("cleaners and screeners built on many threads at once do not crash") {
+  std::vector<std::thread> threads;
+  std::atomic<int> built{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i) {
+        PixelScreener screener;
+        static const rules::PixelsConfig config = Config(rules::BurnedInMode::kQuarantineAtRisk);
+        if (PixelCleaner::Create(config).ok()) ++built;
+      }
+    });
+  for (auto& t : threads) t.join();
+  CHECK(built == 1600);
 }
