@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "anonymizer/pixel/flat_ridges.h"
 #include "anonymizer/pixel/ink_extent.h"
 
 namespace rwd::anon::pixel {
@@ -30,32 +31,6 @@ struct Ink {
 bool FlatInTile(const int* hist, int v, int brighter) {
   return brighter * 5 <= kArea && hist[v] >= 20 && hist[v] * 2 <= kArea &&
          hist[v] >= 3 * std::max(hist[v - 2], hist[v + 2]);
-}
-
-// Pixels on a flat ridge: a run of one level at most three pixels long,
-// across a row or a column, with lower levels at both ends. A glyph's
-// strokes drawn above the tissue are such runs whatever the tissue's own
-// levels (a faint ink can be one of them); smooth anatomy makes few, and
-// they spread over many levels.
-cv::Mat FlatRidges(const cv::Mat& grey) {
-  cv::Mat ridge = cv::Mat::zeros(grey.size(), CV_8U);
-  auto scan = [&](int n, auto at, auto mark) {
-    for (int a = 1; a < n - 1;) {
-      int b = a;
-      while (b + 1 < n && at(b + 1) == at(a)) ++b;
-      if (b - a < 3 && b + 1 < n && at(a - 1) < at(a) && at(b + 1) < at(a))
-        for (int i = a; i <= b; ++i) mark(i);
-      a = b + 1;
-    }
-  };
-  for (int y = 0; y < grey.rows; ++y) {
-    const uint8_t* row = grey.ptr<uint8_t>(y);
-    uint8_t* out = ridge.ptr<uint8_t>(y);
-    scan(grey.cols, [&](int x) { return row[x]; }, [&](int x) { out[x] = 1; });
-  }
-  for (int x = 0; x < grey.cols; ++x)
-    scan(grey.rows, [&](int y) { return grey.at<uint8_t>(y, x); }, [&](int y) { ridge.at<uint8_t>(y, x) = 1; });
-  return ridge;
 }
 
 // Whether `v` is a flat ink by its ridges in a tile: at least 20 ridge
@@ -163,7 +138,9 @@ std::vector<InkLine> InkRowLines(const cv::Mat& grey, const cv::Mat& ridge, int 
   for (int y = 0; y < window.height; ++y) {
     const uint8_t* row = grey.ptr<uint8_t>(window.y + y) + window.x;
     const uint8_t* on = ridge.ptr<uint8_t>(window.y + y) + window.x;
-    for (int x = 0; x < window.width; ++x) count[y] += on[x] && row[x] == ink;
+    int n = 0;  // (a local sum: the compiler keeps it in a register)
+    for (int x = 0; x < window.width; ++x) n += on[x] & (row[x] == ink);
+    count[y] = n;
   }
   std::vector<int> sorted = count;
   std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
