@@ -528,8 +528,10 @@ Result<PixelData> PixelData::DecodeImpl(const DicomFile& file, bool in_place) {
     } else if (!NativeBytes(px, &bytes, &size)) {
       return Invalid("Pixel Data unreadable");
     }
-    // Samples laid out as the buffer keeps them: read in place when asked.
-    const bool as_stored = ba != 1 && pi != "YBR_FULL_422" && pi != "YBR_FULL" && !(m.spp == 3 && planar == 1) &&
+    // Samples laid out as the buffer keeps them (none of the conversions
+    // below: bit unpacking, YBR, planes, big-endian 32-bit words): read in
+    // place when asked.
+    const bool as_stored = ba != 1 && pi != "YBR_FULL_422" && pi != "YBR_FULL" && !(m.spp == 3 && planar != 0) &&
                            !(dx.isBigEndian() && ba == 32);
     // (Not from `deferred`, a dataset of this function's: its bytes end with it.)
     if (in_place && as_stored && ds != &deferred && size >= fsize * static_cast<size_t>(m.frames)) {

@@ -55,7 +55,8 @@ class PixelData {
   static Result<PixelData> Decode(const DicomFile& file);
   // As Decode, but native pixels stored as the buffer keeps them (the usual
   // uncompressed CT and MR) are read in place, not copied: the result must
-  // not outlive `file` or a change to its Pixel Data. The non-const frame()
+  // not outlive `file` (nor, for a header-only parse, the buffer it was
+  // parsed from) or a change to its Pixel Data. The non-const frame()
   // copies them first. For looking, not cleaning (the screener).
   static Result<PixelData> DecodeView(const DicomFile& file);
 

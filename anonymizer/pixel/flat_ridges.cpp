@@ -32,11 +32,9 @@ cv::Mat FlatRidges(const cv::Mat& grey) {
   CV_Assert(grey.type() == CV_8UC1);
   const int rows = grey.rows, cols = grey.cols;
   cv::Mat ridge = cv::Mat::zeros(grey.size(), CV_8U);
-#if CV_SIMD128
+#if CV_SIMD128  // (without it, every pixel the scalar way)
   const cv::v_uint8x16 one = cv::v_setall_u8(1);
   constexpr int kLanes = cv::v_uint8x16::nlanes;
-#else
-  constexpr int kLanes = 1 << 30;  // no SIMD: every pixel the scalar way
 #endif
   for (int y = 0; y < rows; ++y) {
     const uint8_t* r = grey.ptr<uint8_t>(y);

@@ -280,8 +280,8 @@ void SearchBothPolarities(const cv::Mat& image, const cv::Mat& luma, double scal
 void SearchScales(const cv::Mat& image, const cv::Mat& luma, const MorphologyTextOptions& o, std::vector<Found>* out) {
   SearchBothPolarities(image, luma, 1.0, o, o.contrast, out);
   if (image.rows >= 4 * o.min_glyph_height && image.cols >= 4 * o.min_glyph_height) {
-    // 2x2 means (a quarter of pyrDown's Gaussian cost; strokes wider than
-    // the window are what this scale is for, and they survive either).
+    // 2x2 means, cheaper than pyrDown's 5x5 Gaussian: strokes wider than
+    // the window are what this scale is for, and they survive either.
     const cv::Size half_size((image.cols + 1) / 2, (image.rows + 1) / 2);
     cv::Mat half_image, half_luma;
     cv::resize(image, half_image, half_size, 0, 0, cv::INTER_AREA);
